@@ -1,0 +1,109 @@
+"""Concert: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+import tenants.setup
+from app import config, errors, i18n, security
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    config.load(app, overrides)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    db.init_app(app)
+    # Batch mode lets SQLite alter tables; compare_type catches column type changes.
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    tenants.setup.init_app(app)
+    _install_services()
+
+    _register_blueprints(app)
+    errors.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    _register_commands(app)
+    _template_helpers(app)
+    return app
+
+
+def _template_helpers(app: Flask) -> None:
+    from flask import g
+    from flask_login import current_user
+
+    from tenants.models import Role
+    from tenants.spaces import spaces_for
+
+    def nav_spaces():
+        if not current_user.is_authenticated:
+            return []
+        if "nav_spaces" not in g:
+            g.nav_spaces = spaces_for(current_user)
+        return g.nav_spaces
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(Role=Role, nav_spaces=nav_spaces)
+
+
+def _install_services() -> None:
+    # Importing the job modules registers their jobs by name.
+    import app.audit.jobs  # noqa: F401
+    import app.auth.jobs  # noqa: F401
+    from app.audit import services as audit_services
+    from app.auth import services as auth_services
+
+    audit_services.install()
+    auth_services.install()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.audit.views import bp as audit_bp
+    from app.auth.views import bp as auth_bp
+    from app.jobs.views import bp as jobs_bp
+    from app.operator.views import bp as operator_bp
+    from app.public.views import bp as public_bp
+    from app.spaces.views import body_bp, coordination_bp, spaces_bp
+    from tenants.resolver import make_layers
+
+    layers = make_layers()
+    for child in (body_bp, accounts_bp, audit_bp, jobs_bp):
+        layers["body"].register_blueprint(child)
+    layers["coordination"].register_blueprint(coordination_bp)
+    layers["public"].register_blueprint(public_bp)
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(spaces_bp)
+    app.register_blueprint(operator_bp)
+    # The public site's prefix (/m/<mechanism>) is the shortest: register it
+    # last so that the layers beneath it are matched first.
+    app.register_blueprint(layers["body"])
+    app.register_blueprint(layers["coordination"])
+    app.register_blueprint(layers["public"])
+
+
+def _register_commands(app: Flask) -> None:
+    from app.demo.cli import demo_cli
+    from app.jobs.cli import worker_command
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(worker_command)

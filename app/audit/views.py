@@ -1,0 +1,84 @@
+"""A body's audit trail, for its administrators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.audit.services import AuditFilter, body_actions, body_events_query, record
+from app.extensions import db
+from app.jobs.services import enqueue
+from tenants.models import Membership, Role, User
+from tenants.resolver import requires_role
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _date_arg(name: str) -> date | None:
+    value = _iso_value(request.args.get(name))
+    return date.fromisoformat(value) if value else None
+
+
+def _int_arg(name: str) -> int | None:
+    return _int_value(request.args.get(name))
+
+
+@bp.get("/")
+@requires_role(Role.ADMIN)
+def events():
+    tenant = g.tenant
+    filters = AuditFilter(
+        actor_id=_int_arg("actor"),
+        action=request.args.get("action") or None,
+        date_from=_date_arg("from"),
+        date_to=_date_arg("to"),
+    )
+    page = db.paginate(
+        body_events_query(tenant.mechanism_id, tenant.body_id, filters),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    actors = db.session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.body_id == tenant.body_id)
+        .order_by(User.display_name)
+    ).all()
+    return render_template(
+        "audit/events.html",
+        page=page,
+        filters=filters,
+        actions=body_actions(tenant.mechanism_id, tenant.body_id),
+        actors=actors,
+    )
+
+
+@bp.post("/export")
+@requires_role(Role.ADMIN)
+def export():
+    form_filters = {
+        "actor_id": _int_value(request.form.get("actor")),
+        "action": request.form.get("action") or None,
+        "date_from": _iso_value(request.form.get("from")),
+        "date_to": _iso_value(request.form.get("to")),
+    }
+    record("export.request", object_type="AuditEvent", summary="audit trail (CSV)")
+    run = enqueue("audit.export_csv", params=form_filters, by=current_user)
+    return redirect(url_for("body.jobs.status", run_id=run.id))
+
+
+def _int_value(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _iso_value(value: str | None) -> str | None:
+    try:
+        return date.fromisoformat(value or "").isoformat()
+    except ValueError:
+        return None

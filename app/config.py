@@ -1,0 +1,93 @@
+"""Configuration from the environment (and an optional ``.env`` file).
+
+With nothing set, Concert runs on its embedded default: a SQLite file in the
+instance folder, jobs run in-process, mail written to the log, and a secret
+key generated once and kept in the instance folder.
+
+``CONCERT_ENV=production`` makes the configuration strict: no start without
+an explicit ``SECRET_KEY``, secure cookies.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+LANGUAGES = ("en", "fr")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance_path: Path) -> str:
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(app, overrides: dict | None = None) -> None:
+    root = Path(app.root_path).parent
+    load_dotenv(root / ".env", override=False)
+    env = os.environ
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    production = env.get("CONCERT_ENV", "development").strip().lower() == "production"
+    overrides = dict(overrides or {})
+    secret = overrides.pop("SECRET_KEY", None) or env.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("CONCERT_ENV=production needs an explicit SECRET_KEY.")
+        secret = _instance_secret(instance)
+
+    db_url = database_url(env.get("DATABASE_URL") or f"sqlite:///{instance / 'concert.db'}")
+    app.config.update(
+        PRODUCTION=production,
+        SECRET_KEY=secret,
+        SQLALCHEMY_DATABASE_URI=db_url,
+        # Migrations run as the role that owns the tables; the application
+        # connects as DATABASE_URL's role, granted by DATABASE_APP_ROLE.
+        MIGRATIONS_DATABASE_URL=database_url(env.get("MIGRATIONS_DATABASE_URL") or db_url),
+        DATABASE_APP_ROLE=env.get("DATABASE_APP_ROLE") or None,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        REDIS_URL=env.get("REDIS_URL") or None,
+        JOB_TIMEOUT=int(env.get("JOB_TIMEOUT", "600")),
+        MAIL_SERVER=env.get("MAIL_SERVER") or None,
+        MAIL_PORT=int(env.get("MAIL_PORT", "25")),
+        MAIL_USERNAME=env.get("MAIL_USERNAME") or None,
+        MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
+        MAIL_USE_TLS=_flag(env.get("MAIL_USE_TLS")),
+        MAIL_FROM=env.get("MAIL_FROM", "Concert <no-reply@concert.invalid>"),
+        BASE_URL=env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+        LANGUAGES=LANGUAGES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        PER_PAGE=int(env.get("PER_PAGE", "50")),
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(overrides)

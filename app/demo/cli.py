@@ -1,0 +1,154 @@
+"""``flask demo load``: a fictional mechanism to try Concert with.
+
+Idempotent: what exists is left as it is, what is missing is added.
+"""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from app.auth.passwords import hash_password
+from app.extensions import db
+from tenants import provisioning
+from tenants.context import Layer, tenant_scope
+from tenants.models import Body, Mechanism, Membership, User
+
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+DEMO_PASSWORD = "concert-demo-2026"  # noqa: S105 (published in the README)
+
+MECHANISMS = [
+    {
+        "slug": "veloria",
+        "name": "National Preventive Mechanism of Veloria",
+        "country": "Republic of Veloria",
+        "default_language": "en",
+        "reporting_year_start_month": 4,
+        "bodies": [
+            # The coordinating body first: the first body coordinates.
+            ("hrc", "Veloria Human Rights Commission", "nhri", True),
+            ("ombuds", "Office of the Ombudsperson", "ombuds", True),
+            ("police-complaints", "Independent Police Complaints Authority", "specialised", True),
+            ("children", "Children's Commissioner", "specialised", True),
+            ("lay-board", "Independent Monitoring Boards", "lay_board", True),
+            ("health", "Health and Social Care Inspectorate", "inspectorate", True),
+        ],
+    },
+    {
+        "slug": "aurelia",
+        "name": "Mécanisme national de prévention d'Aurélie",
+        "country": "Aurélie",
+        "default_language": "fr",
+        "reporting_year_start_month": 1,
+        "bodies": [
+            ("controleur", "Contrôleur des lieux de privation de liberté", "specialised", True),
+            ("mediateur", "Médiateur de la République", "ombuds", True),
+        ],
+    },
+]
+
+# (e-mail, name, [(mechanism, body, role)], operator?)
+ACCOUNTS = [
+    ("operator@demo.concert.example", "Olu Operator", [], True),
+    (
+        "coordinator@demo.concert.example",
+        "Camille Coordinator",
+        [("veloria", "hrc", "admin")],
+        False,
+    ),
+    ("admin@demo.concert.example", "Ada Admin", [("veloria", "ombuds", "admin")], False),
+    (
+        "editor@demo.concert.example",
+        "Eli Editor",
+        [
+            ("veloria", "ombuds", "editor"),
+            ("veloria", "children", "member"),
+            ("aurelia", "mediateur", "member"),
+        ],
+        False,
+    ),
+    (
+        "member@demo.concert.example",
+        "Mia Member",
+        [("veloria", "police-complaints", "member")],
+        False,
+    ),
+    (
+        "expert@demo.concert.example",
+        "Xavier Expert",
+        [("veloria", "health", "external_expert")],
+        False,
+    ),
+    (
+        "aurelia-admin@demo.concert.example",
+        "Aline Administratrice",
+        [("aurelia", "controleur", "admin")],
+        False,
+    ),
+]
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Create the demo mechanisms, bodies and accounts (idempotent)."""
+    created = 0
+    for spec in MECHANISMS:
+        mechanism = db.session.scalars(
+            sa.select(Mechanism).where(Mechanism.slug == spec["slug"])
+        ).one_or_none()
+        if mechanism is None:
+            fields = {k: v for k, v in spec.items() if k != "bodies"}
+            mechanism = provisioning.create_mechanism(**fields)
+            created += 1
+        with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+            existing = set(db.session.scalars(sa.select(Body.slug)))
+        for slug, name, kind, visits in spec["bodies"]:
+            if slug not in existing:
+                provisioning.add_body(
+                    mechanism_slug=mechanism.slug,
+                    slug=slug,
+                    name=name,
+                    kind=kind,
+                    visits_places=visits,
+                )
+                created += 1
+    for email, name, roles, operator in ACCOUNTS:
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
+        if user is None:
+            user = User(email=email, display_name=name, is_operator=operator)
+            db.session.add(user)
+            created += 1
+        if not user.password_hash:
+            user.password_hash = hash_password(DEMO_PASSWORD)
+        db.session.commit()
+        for mechanism_slug, body_slug, role in roles:
+            if not _is_member(user, mechanism_slug, body_slug):
+                provisioning.invite_user(
+                    mechanism_slug=mechanism_slug,
+                    body_slug=body_slug,
+                    email=email,
+                    role=role,
+                    notify=False,
+                )
+                created += 1
+    click.echo(f"Demo data ready ({created} records added). Password: {DEMO_PASSWORD}")
+
+
+def _is_member(user: User, mechanism_slug: str, body_slug: str) -> bool:
+    mechanism = provisioning.get_mechanism(mechanism_slug)
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        return (
+            db.session.scalar(
+                sa.select(Membership.id)
+                .join(
+                    Body,
+                    sa.and_(
+                        Body.id == Membership.body_id, Body.mechanism_id == Membership.mechanism_id
+                    ),
+                )
+                .where(Body.slug == body_slug, Membership.user_id == user.id)
+            )
+            is not None
+        )

@@ -1,0 +1,69 @@
+"""Error pages inside the layout; never a stack trace outside debug mode."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your role in this body does not allow this page.")),
+    404: (_l("Not found"), _l("There is nothing here, or nothing you can see.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    422: (_l("Cannot be processed"), _l("Some of what you sent needs correcting.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The error has been logged. Nothing you saved before is lost; please try again."),
+    ),
+}
+
+
+def _render(status: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(status, MESSAGES[500])
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    return (
+        render_template(
+            template,
+            status=status,
+            title=title or default_title,
+            message=message or default_message,
+        ),
+        status,
+    )
+
+
+def handle_http(error: HTTPException):
+    return _render(error.code or 500)
+
+
+def handle_csrf(error: CSRFError):
+    return _render(
+        400,
+        _l("The form has expired"),
+        _l(
+            "For your security, forms expire. Go back, reload the page and send it again;"
+            " copy any long text first."
+        ),
+    )
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _render(500)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

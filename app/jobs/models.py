@@ -1,0 +1,65 @@
+"""Background job runs and the files they produce."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from tenants.models import enum_column, utcnow
+from tenants.scoping import BodyOwned
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+    @property
+    def done(self) -> bool:
+        return self in (JobState.FINISHED, JobState.FAILED)
+
+
+class JobRun(db.Model):
+    """State, progress and result of one job, whichever way it runs.
+
+    Global, because some jobs (mail to an address before any tenant is known)
+    have no tenant; a tenant's runs carry its mechanism and body and are read
+    through ``app.jobs.services.get_body_run_or_404``.
+    """
+
+    __tablename__ = "job_runs"
+    __table_args__ = (sa.Index("ix_job_runs_tenant", "mechanism_id", "body_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    mechanism_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mechanisms.id"))
+    body_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    state: Mapped[JobState] = mapped_column(enum_column(JobState), default=JobState.QUEUED)
+    progress: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(sa.String(500), default="")
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class JobOutput(BodyOwned, db.Model):
+    """A file a job produced for a body (an export), downloaded from the job's page."""
+
+    __tablename__ = "job_outputs"
+    __extra_table_args__ = (sa.UniqueConstraint("mechanism_id", "job_run_id"),)
+
+    job_run_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,187 @@
+"""One way to start background work, whether Redis is configured or not.
+
+``enqueue`` records a ``JobRun`` and then either puts it on the RQ queue
+(``REDIS_URL`` set) or runs it at once in this process. ``perform`` is what
+runs, in both cases: it sets the run's tenant, calls the job, and records
+state, progress and result in the database so that a page can poll them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
+
+from app.extensions import db
+from app.jobs import registry
+from app.jobs.models import JobRun, JobState
+from tenants import current_tenant, tenant_scope
+from tenants.context import Layer
+from tenants.models import utcnow
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "concert"
+
+
+def redis_connection():
+    from redis import Redis
+
+    return Redis.from_url(current_app.config["REDIS_URL"])
+
+
+def queue():
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=redis_connection())
+
+
+def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> JobRun:
+    """Start job ``name``. Commits the session first: the job must see the
+    caller's work. Runs in the active tenant unless ``tenant`` says otherwise."""
+    spec = registry.get(name)
+    params = dict(params or {})
+    json.dumps(params)  # plain values only: a job loads its objects itself
+    tenant = tenant if tenant is not None else current_tenant()
+    run = JobRun(
+        name=spec.name,
+        params=params,
+        mechanism_id=tenant.mechanism_id if tenant else None,
+        body_id=tenant.body_id if tenant else None,
+        created_by=by.id if by is not None else None,
+    )
+    db.session.add(run)
+    db.session.commit()
+    args = (str(run.id), run.mechanism_id, str(run.body_id) if run.body_id else None)
+    if current_app.config["REDIS_URL"]:
+        from rq import Retry
+
+        queue().enqueue(
+            perform,
+            *args,
+            job_id=str(run.id),
+            job_timeout=spec.timeout,
+            retry=Retry(max=spec.retries, interval=[5, 30, 120][: spec.retries] or 0)
+            if spec.retries
+            else None,
+        )
+    else:
+        _perform(run.id, live=False, inline=True)
+        db.session.expire(run)
+    return run
+
+
+@dataclass
+class JobContext:
+    """Handed to a job: its run id and a way to report progress."""
+
+    run_id: uuid.UUID
+    live: bool = True  # False when run inline: nobody polls, and SQLite would lock
+
+    def progress(self, percent: int, message: str = "") -> None:
+        if self.live:
+            _update(self.run_id, progress=max(0, min(100, int(percent))), message=message[:500])
+
+
+def _update(run_id: uuid.UUID, **values) -> None:
+    # A separate session: progress is visible at once, while the job's own
+    # work stays in its transaction until it succeeds.
+    with Session(db.engine) as session, session.begin():
+        session.execute(sa.update(JobRun).where(JobRun.id == run_id).values(**values))
+
+
+def _read(run_id: uuid.UUID) -> JobRun | None:
+    with Session(db.engine, expire_on_commit=False) as session:
+        return session.get(JobRun, run_id)
+
+
+def perform(run_id: str, mechanism_id: int | None, body_id: str | None) -> None:
+    """The RQ entry point: plain ids in, tenant set here."""
+    if not has_app_context():
+        from app import create_app
+
+        with create_app().app_context():
+            return perform(run_id, mechanism_id, body_id)
+    key = uuid.UUID(run_id)
+    live = db.engine.dialect.name != "sqlite"
+    try:
+        if mechanism_id is None:
+            return _perform(key, live=live)
+        with tenant_scope(mechanism_id, body_id, layer=Layer.JOB):
+            return _perform(key, live=live)
+    finally:
+        db.session.remove()
+
+
+def _perform(run_id: uuid.UUID, live: bool, inline: bool = False) -> None:
+    run = _read(run_id)
+    if run is None:
+        raise LookupError(f"job run {run_id} not found in this tenant")
+    if run.state is JobState.FINISHED:
+        return  # delivered twice: the work is done
+    spec = registry.get(run.name)
+    _update(
+        run_id, state=JobState.RUNNING, started_at=utcnow(), attempts=run.attempts + 1, message=""
+    )
+    try:
+        result = spec.func(JobContext(run_id, live), **run.params)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", run.name, run_id)
+        retrying = _will_retry()
+        _update(
+            run_id,
+            state=JobState.QUEUED if retrying else JobState.FAILED,
+            message=_failure_message(error),
+            finished_at=None if retrying else utcnow(),
+        )
+        if not inline:
+            raise  # RQ records the failure and retries while it may
+        return
+    _update(run_id, state=JobState.FINISHED, progress=100, result=result, finished_at=utcnow())
+
+
+def _will_retry() -> bool:
+    try:
+        from rq import get_current_job
+
+        job = get_current_job()
+    except Exception:
+        return False
+    return bool(job and job.retries_left)
+
+
+def _failure_message(error: Exception) -> str:
+    # Users see a sentence, never a traceback; the log has the details.
+    if isinstance(error, JobFailed):
+        return str(error)[:500]
+    return ""  # the page shows a translated generic message
+
+
+class JobFailed(Exception):
+    """Raised by a job to fail with a message meant for its user."""
+
+
+def get_body_run_or_404(run_id) -> JobRun:
+    """A run of the active body, by an id from the path, a form or a query."""
+    tenant = current_tenant()
+    try:
+        key = uuid.UUID(str(run_id))
+    except ValueError:
+        raise NotFound() from None
+    run = db.session.scalars(
+        sa.select(JobRun).where(
+            JobRun.id == key,
+            JobRun.mechanism_id == tenant.mechanism_id,
+            JobRun.body_id == tenant.body_id,
+        )
+    ).one_or_none()
+    if run is None:
+        raise NotFound()
+    return run

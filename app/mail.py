@@ -1,0 +1,30 @@
+"""Outgoing mail: SMTP when MAIL_SERVER is set, else written to the log
+(the embedded default). Sending is done by jobs, never inside a request."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+log = logging.getLogger("concert.mail")
+
+
+def deliver(to: str, subject: str, text: str) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(text)
+    if not config["MAIL_SERVER"]:
+        log.info("mail to %s: %s\n%s", to, subject, text)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)

@@ -1,0 +1,58 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from tenants.models import BODY_KIND_LABELS, ROLE_LABELS
+
+MONTHS = [
+    (1, _l("January")),
+    (2, _l("February")),
+    (3, _l("March")),
+    (4, _l("April")),
+    (5, _l("May")),
+    (6, _l("June")),
+    (7, _l("July")),
+    (8, _l("August")),
+    (9, _l("September")),
+    (10, _l("October")),
+    (11, _l("November")),
+    (12, _l("December")),
+]
+
+SLUG_HELP = _l("Lower-case letters, digits and hyphens; used in addresses.")
+
+
+class MechanismForm(FlaskForm):
+    slug = StringField(
+        _l("Identifier"), validators=[DataRequired(), Length(max=63)], description=SLUG_HELP
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country = StringField(_l("Country"), validators=[DataRequired(), Length(max=100)])
+    default_language = SelectField(
+        _l("Default language"), choices=[("en", "English"), ("fr", "Français")]
+    )
+    reporting_year_start_month = SelectField(
+        _l("The reporting year starts in"), choices=MONTHS, coerce=int, default=1
+    )
+
+
+class BodyForm(FlaskForm):
+    slug = StringField(
+        _l("Identifier"), validators=[DataRequired(), Length(max=63)], description=SLUG_HELP
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(BODY_KIND_LABELS.items()))
+    visits_places = BooleanField(_l("Visits places of detention"), default=True)
+    coordinating = BooleanField(_l("Coordinating body"))
+
+
+class CoordinatorForm(FlaskForm):
+    body_slug = SelectField(_l("Coordinating body"), choices=[])
+
+
+class InviteForm(FlaskForm):
+    body_slug = SelectField(_l("Body"), choices=[])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))

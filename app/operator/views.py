@@ -1,0 +1,156 @@
+"""The platform operator's provisioning pages. They show the directory of
+mechanisms and bodies, never tenant content; anyone else gets 404."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.operator.forms import BodyForm, CoordinatorForm, InviteForm, MechanismForm
+from tenants import provisioning
+from tenants.context import Layer, tenant_scope
+from tenants.models import Body, Mechanism
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+
+
+@bp.before_request
+@login_required
+def _operators_only():
+    if not current_user.is_operator:
+        abort(404)
+
+
+@bp.get("/")
+def mechanisms():
+    rows = db.session.scalars(sa.select(Mechanism).order_by(Mechanism.name)).all()
+    return render_template("operator/mechanisms.html", mechanisms=rows)
+
+
+@bp.route("/mechanisms/new", methods=["GET", "POST"])
+def new_mechanism():
+    form = MechanismForm()
+    if form.validate_on_submit():
+        try:
+            mechanism = provisioning.create_mechanism(
+                slug=form.slug.data,
+                name=form.name.data,
+                country=form.country.data,
+                default_language=form.default_language.data,
+                reporting_year_start_month=form.reporting_year_start_month.data,
+                by=current_user,
+            )
+        except provisioning.ProvisioningError as error:
+            form.slug.errors.append(str(error))
+        else:
+            flash(_("Mechanism created. Add its bodies next."), "success")
+            return redirect(url_for("operator.mechanism", slug=mechanism.slug))
+    status = 422 if form.errors else 200
+    return render_template("operator/new_mechanism.html", form=form), status
+
+
+def _load(slug: str) -> tuple[Mechanism, list[Body]]:
+    mechanism = db.session.scalars(sa.select(Mechanism).where(Mechanism.slug == slug)).first()
+    if mechanism is None:
+        abort(404)
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
+    return mechanism, bodies
+
+
+def _forms(bodies, body_form=None, coordinator_form=None, invite_form=None):
+    choices = [(b.slug, b.name) for b in bodies]
+    coordinator_form = coordinator_form or CoordinatorForm(formdata=None)
+    invite_form = invite_form or InviteForm(formdata=None)
+    coordinator_form.body_slug.choices = choices
+    invite_form.body_slug.choices = choices
+    return {
+        "body_form": body_form or BodyForm(formdata=None),
+        "coordinator_form": coordinator_form,
+        "invite_form": invite_form,
+    }
+
+
+def _page(mechanism, bodies, status=200, **forms):
+    return (
+        render_template(
+            "operator/mechanism.html",
+            mechanism=mechanism,
+            bodies=bodies,
+            **_forms(bodies, **forms),
+        ),
+        status,
+    )
+
+
+@bp.get("/mechanisms/<slug>")
+def mechanism(slug):
+    mechanism, bodies = _load(slug)
+    return _page(mechanism, bodies)
+
+
+@bp.post("/mechanisms/<slug>/bodies")
+def add_body(slug):
+    mechanism, bodies = _load(slug)
+    form = BodyForm()
+    if form.validate_on_submit():
+        try:
+            provisioning.add_body(
+                mechanism_slug=mechanism.slug,
+                slug=form.slug.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                visits_places=form.visits_places.data,
+                coordinating=form.coordinating.data,
+                by=current_user,
+            )
+        except provisioning.ProvisioningError as error:
+            form.slug.errors.append(str(error))
+        else:
+            flash(_("Body added."), "success")
+            return redirect(url_for("operator.mechanism", slug=slug))
+    return _page(mechanism, bodies, 422, body_form=form)
+
+
+@bp.post("/mechanisms/<slug>/coordinator")
+def designate(slug):
+    mechanism, bodies = _load(slug)
+    form = CoordinatorForm()
+    form.body_slug.choices = [(b.slug, b.name) for b in bodies]
+    if form.validate_on_submit():
+        try:
+            provisioning.designate_coordinator(
+                mechanism_slug=mechanism.slug, body_slug=form.body_slug.data, by=current_user
+            )
+        except provisioning.ProvisioningError as error:
+            form.body_slug.errors.append(str(error))
+        else:
+            flash(_("Coordinating body designated."), "success")
+            return redirect(url_for("operator.mechanism", slug=slug))
+    return _page(mechanism, bodies, 422, coordinator_form=form)
+
+
+@bp.post("/mechanisms/<slug>/invitations")
+def invite(slug):
+    mechanism, bodies = _load(slug)
+    form = InviteForm()
+    form.body_slug.choices = [(b.slug, b.name) for b in bodies]
+    if form.validate_on_submit():
+        try:
+            provisioning.invite_user(
+                mechanism_slug=mechanism.slug,
+                body_slug=form.body_slug.data,
+                email=form.email.data,
+                role=form.role.data,
+                display_name=form.display_name.data or "",
+                by=current_user,
+            )
+        except provisioning.ProvisioningError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("operator.mechanism", slug=slug))
+    return _page(mechanism, bodies, 422, invite_form=form)

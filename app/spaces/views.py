@@ -1,0 +1,51 @@
+"""Where a user lands: the list of their spaces, a body's home and the
+coordination layer's overview."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, g, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from tenants import coordination_reads
+from tenants.models import Body, Membership, Role
+from tenants.resolver import requires_role
+from tenants.spaces import spaces_for
+
+spaces_bp = Blueprint("spaces", __name__)
+body_bp = Blueprint("home", __name__)
+coordination_bp = Blueprint("overview", __name__)
+
+
+@spaces_bp.get("/")
+@login_required
+def index():
+    spaces = spaces_for(current_user)
+    if current_user.is_operator and not spaces:
+        return redirect(url_for("operator.mechanisms"))
+    return render_template("spaces/index.html", spaces=spaces)
+
+
+@body_bp.get("/", endpoint="home")
+@requires_role(Role.EXTERNAL_EXPERT)
+def body_home():
+    accounts = db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(Membership.body_id == g.body.id)
+    )
+    return render_template("spaces/body_home.html", accounts=accounts)
+
+
+@coordination_bp.get("/", endpoint="home")
+def coordination_home():
+    bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
+    with coordination_reads():
+        # Aggregates only: how many accounts each body has, never who.
+        counts = dict(
+            db.session.execute(
+                sa.select(Membership.body_id, sa.func.count(Membership.id)).group_by(
+                    Membership.body_id
+                )
+            ).all()
+        )
+    return render_template("spaces/coordination_home.html", bodies=bodies, counts=counts)

@@ -1,0 +1,135 @@
+"""Which tenant the current request or job acts for.
+
+The active tenant lives in context variables rather than in ``flask.g`` so that
+background jobs, CLI commands and requests share one mechanism. Requests set it
+in exactly one place (``tenants.resolver``); jobs and commands use
+``tenant_scope``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TenantError(RuntimeError):
+    """A read or write that would cross, or ignore, the tenant boundary."""
+
+
+class Layer(StrEnum):
+    BODY = "body"  # a body's own space
+    COORDINATION = "coordination"  # the coordinating body's view of the mechanism
+    PUBLIC = "public"  # the public site: read-only
+    PLATFORM = "platform"  # provisioning by the operator or a command
+    JOB = "job"  # background work
+
+
+@dataclass(frozen=True)
+class Tenant:
+    mechanism_id: int
+    body_id: uuid.UUID | None = None
+    layer: Layer = Layer.BODY
+
+    @property
+    def read_only(self) -> bool:
+        return self.layer is Layer.PUBLIC
+
+
+_tenant: ContextVar[Tenant | None] = ContextVar("concert_tenant", default=None)
+_unscoped: ContextVar[bool] = ContextVar("concert_unscoped", default=False)
+_coordination_reads: ContextVar[bool] = ContextVar("concert_coordination_reads", default=False)
+_acting_user: ContextVar[int | None] = ContextVar("concert_acting_user", default=None)
+
+
+def current_tenant() -> Tenant | None:
+    return _tenant.get()
+
+
+def is_unscoped() -> bool:
+    return _unscoped.get()
+
+
+def reads_across_bodies() -> bool:
+    return _coordination_reads.get()
+
+
+def acting_user_id() -> int | None:
+    return _acting_user.get()
+
+
+def activate(tenant: Tenant | None):
+    """Set the active tenant; returns a token for ``deactivate``."""
+    return _tenant.set(tenant)
+
+
+def deactivate(token) -> None:
+    _tenant.reset(token)
+
+
+def clear() -> None:
+    """Forget every tenancy setting of this context (start and end of a request)."""
+    _tenant.set(None)
+    _unscoped.set(False)
+    _coordination_reads.set(False)
+    _acting_user.set(None)
+
+
+@contextmanager
+def tenant_scope(
+    mechanism_id: int, body_id: uuid.UUID | None = None, layer: Layer = Layer.JOB
+) -> Iterator[Tenant]:
+    """Act for one mechanism (and optionally one body) inside the block."""
+    if mechanism_id is None:
+        raise TenantError("a tenant scope needs a mechanism")
+    tenant = Tenant(int(mechanism_id), _as_uuid(body_id), Layer(layer))
+    token = _tenant.set(tenant)
+    try:
+        yield tenant
+    finally:
+        _tenant.reset(token)
+
+
+@contextmanager
+def unscoped() -> Iterator[None]:
+    """Read without the tenant filter: platform directory reads and a user's
+    own memberships across mechanisms. Writes still need a tenant."""
+    token = _unscoped.set(True)
+    try:
+        yield
+    finally:
+        _unscoped.reset(token)
+
+
+@contextmanager
+def coordination_reads() -> Iterator[None]:
+    """Inside a coordination (or job) tenant, read rows of every body of the
+    mechanism. What a body has not shared must still be filtered by the caller."""
+    tenant = current_tenant()
+    if tenant is None or tenant.layer not in (Layer.COORDINATION, Layer.JOB):
+        raise TenantError("reads across bodies are for the coordination layer only")
+    token = _coordination_reads.set(True)
+    try:
+        yield
+    finally:
+        _coordination_reads.reset(token)
+
+
+@contextmanager
+def acting_user(user_id: int | None) -> Iterator[None]:
+    """Name the signed-in user to the database, so row-level security lets a
+    user see their own memberships across mechanisms."""
+    token = _acting_user.set(user_id)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))

@@ -1,0 +1,295 @@
+"""Provisioning: the only writers of mechanisms, bodies and memberships.
+
+Used by the ``flask tenants`` commands and by the operator's pages alike. Every
+function validates everything before writing anything, raises
+``ProvisioningError`` with a message for people, and commits on success.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from tenants.context import Layer, tenant_scope
+from tenants.database import db
+from tenants.models import Body, BodyKind, Mechanism, Membership, Role, User, normalise_email
+from tenants.signals import tenant_provisioned, user_invited
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# Path segments the layers use themselves.
+RESERVED_SLUGS = {"b", "coordination", "static", "public", "operator", "account"}
+LANGUAGES = ("en", "fr")
+
+
+class ProvisioningError(ValueError):
+    """Bad input to a provisioning action; nothing was written."""
+
+
+def _atomic(action):
+    """Roll back whatever an action flushed if it fails part-way."""
+
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        try:
+            return action(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return run
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    membership: Membership
+    new_account: bool
+
+
+def _check_slug(slug: str) -> str:
+    slug = (slug or "").strip()
+    if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS:
+        raise ProvisioningError(
+            _(
+                "“%(slug)s” is not a usable identifier: use lower-case letters, digits and"
+                " hyphens (at most 63), not starting or ending with a hyphen.",
+                slug=slug,
+            )
+        )
+    return slug
+
+
+def _check_text(value: str, field: str, limit: int = 200) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ProvisioningError(_("%(field)s is required.", field=field))
+    if len(value) > limit:
+        raise ProvisioningError(
+            _("%(field)s is longer than %(limit)d characters.", field=field, limit=limit)
+        )
+    return value
+
+
+def get_mechanism(slug: str) -> Mechanism:
+    mechanism = db.session.scalars(
+        sa.select(Mechanism).where(Mechanism.slug == (slug or "").strip())
+    ).one_or_none()
+    if mechanism is None:
+        raise ProvisioningError(_("There is no mechanism “%(slug)s”.", slug=slug))
+    return mechanism
+
+
+def _get_body(mechanism: Mechanism, slug: str) -> Body:
+    body = db.session.scalars(
+        sa.select(Body).where(Body.mechanism_id == mechanism.id, Body.slug == slug)
+    ).one_or_none()
+    if body is None:
+        raise ProvisioningError(
+            _(
+                "The mechanism “%(mechanism)s” has no body “%(slug)s”.",
+                mechanism=mechanism.slug,
+                slug=slug,
+            )
+        )
+    return body
+
+
+def _announce(by, action, mechanism_id, obj=None, body_id=None, summary="") -> None:
+    tenant_provisioned.send(
+        by,
+        action=action,
+        mechanism_id=mechanism_id,
+        body_id=body_id,
+        object_type=type(obj).__name__ if obj is not None else None,
+        object_id=str(obj.id) if obj is not None else None,
+        summary=summary,
+    )
+
+
+@_atomic
+def create_mechanism(
+    *,
+    slug: str,
+    name: str,
+    country: str,
+    default_language: str = "en",
+    reporting_year_start_month: int = 1,
+    by: User | None = None,
+) -> Mechanism:
+    slug = _check_slug(slug)
+    name = _check_text(name, _("Name"))
+    country = _check_text(country, _("Country"), 100)
+    if default_language not in LANGUAGES:
+        raise ProvisioningError(
+            _("The language must be one of: %(choices)s.", choices=", ".join(LANGUAGES))
+        )
+    try:
+        month = int(reporting_year_start_month)
+    except (TypeError, ValueError):
+        month = 0
+    if not 1 <= month <= 12:
+        raise ProvisioningError(_("The reporting year must start in a month from 1 to 12."))
+    if db.session.scalar(sa.select(Mechanism.id).where(Mechanism.slug == slug)) is not None:
+        raise ProvisioningError(_("A mechanism “%(slug)s” already exists.", slug=slug))
+    mechanism = Mechanism(
+        slug=slug,
+        name=name,
+        country=country,
+        default_language=default_language,
+        reporting_year_start_month=month,
+    )
+    db.session.add(mechanism)
+    db.session.flush()
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        _announce(by, "mechanism.create", mechanism.id, summary=f"{slug}: {name}")
+        db.session.commit()
+    return mechanism
+
+
+@_atomic
+def add_body(
+    *,
+    mechanism_slug: str,
+    slug: str,
+    name: str,
+    kind: str | BodyKind,
+    visits_places: bool = True,
+    coordinating: bool = False,
+    by: User | None = None,
+) -> Body:
+    mechanism = get_mechanism(mechanism_slug)
+    slug = _check_slug(slug)
+    name = _check_text(name, _("Name"))
+    try:
+        kind = BodyKind(kind)
+    except ValueError:
+        raise ProvisioningError(
+            _(
+                "Unknown kind of body “%(kind)s”; use one of: %(choices)s.",
+                kind=kind,
+                choices=", ".join(k.value for k in BodyKind),
+            )
+        ) from None
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        existing = db.session.scalars(
+            sa.select(Body).where(Body.mechanism_id == mechanism.id)
+        ).all()
+        if any(b.slug == slug for b in existing):
+            raise ProvisioningError(_("This mechanism already has a body “%(slug)s”.", slug=slug))
+        coordinator = next((b for b in existing if b.is_coordinator), None)
+        if coordinating and coordinator is not None:
+            raise ProvisioningError(
+                _(
+                    "“%(slug)s” already coordinates this mechanism; designate another"
+                    " coordinating body instead.",
+                    slug=coordinator.slug,
+                )
+            )
+        body = Body(
+            mechanism_id=mechanism.id,
+            slug=slug,
+            name=name,
+            kind=kind,
+            visits_places=bool(visits_places),
+            # The first body of a mechanism coordinates it until another is designated.
+            is_coordinator=coordinating or coordinator is None,
+        )
+        db.session.add(body)
+        db.session.flush()
+        _announce(by, "body.create", mechanism.id, body, body.id, f"{slug}: {name}")
+        db.session.commit()
+    return body
+
+
+@_atomic
+def designate_coordinator(*, mechanism_slug: str, body_slug: str, by: User | None = None) -> Body:
+    mechanism = get_mechanism(mechanism_slug)
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        body = _get_body(mechanism, body_slug)
+        if not body.active:
+            raise ProvisioningError(_("An inactive body cannot coordinate the mechanism."))
+        if body.is_coordinator:
+            raise ProvisioningError(
+                _("“%(slug)s” already coordinates this mechanism.", slug=body.slug)
+            )
+        previous = db.session.scalars(
+            sa.select(Body).where(Body.mechanism_id == mechanism.id, Body.is_coordinator)
+        ).one_or_none()
+        if previous is not None:
+            previous.is_coordinator = False
+            db.session.flush()  # the unique index allows one coordinator at a time
+        body.is_coordinator = True
+        db.session.flush()
+        _announce(
+            by,
+            "body.designate_coordinator",
+            mechanism.id,
+            body,
+            body.id,
+            f"{previous.slug if previous else '-'} → {body.slug}",
+        )
+        db.session.commit()
+    return body
+
+
+@_atomic
+def invite_user(
+    *,
+    mechanism_slug: str,
+    body_slug: str,
+    email: str,
+    role: str | Role,
+    display_name: str = "",
+    by: User | None = None,
+    notify: bool = True,
+) -> Invitation:
+    """Give an account (new or existing) a role in a body; ``notify`` sends
+    the invitation mail (a new account gets a link to set its password)."""
+    mechanism = get_mechanism(mechanism_slug)
+    try:
+        email = normalise_email(validate_email(email, check_deliverability=False).normalized)
+    except EmailNotValidError:
+        raise ProvisioningError(
+            _("“%(email)s” is not a valid e-mail address.", email=email)
+        ) from None
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ProvisioningError(
+            _(
+                "Unknown role “%(role)s”; use one of: %(choices)s.",
+                role=role,
+                choices=", ".join(r.value for r in Role),
+            )
+        ) from None
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        body = _get_body(mechanism, body_slug)
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
+        new_account = user is None
+        if new_account:
+            name = _check_text(display_name or email.split("@")[0], _("Name"))
+            user = User(email=email, display_name=name, password_hash=None, active=True)
+            db.session.add(user)
+            db.session.flush()
+        elif db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.body_id == body.id, Membership.user_id == user.id
+            )
+        ):
+            raise ProvisioningError(_("%(email)s already belongs to this body.", email=email))
+        membership = Membership(
+            mechanism_id=mechanism.id, body_id=body.id, user_id=user.id, role=role
+        )
+        db.session.add(membership)
+        db.session.flush()
+        _announce(by, "membership.create", mechanism.id, membership, body.id, f"{email} as {role}")
+        db.session.commit()
+    invitation = Invitation(user=user, membership=membership, new_account=new_account)
+    if notify:
+        user_invited.send(by, invitation=invitation)
+    return invitation

@@ -1,0 +1,124 @@
+"""PostgreSQL row-level security: the second wall behind the ORM scoping.
+
+The tenant (and the signed-in user, for their own memberships) are handed to
+the database per transaction with ``set_config(..., true)``, just before the
+first statement that needs them; a session-wide ``SET`` would follow a pooled
+connection into the next request. With no tenant set, policies match nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+
+from tenants.context import acting_user_id, current_tenant
+
+TENANT_SETTING = "concert.mechanism_id"
+USER_SETTING = "concert.user_id"
+_INFO_KEY = "concert_rls_settings"
+
+# SQL expressions usable in policies.
+CURRENT_MECHANISM = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::integer"
+CURRENT_USER = f"NULLIF(current_setting('{USER_SETTING}', true), '')::integer"
+
+
+def _wanted() -> tuple[str, str]:
+    tenant = current_tenant()
+    user_id = acting_user_id()
+    return (
+        str(tenant.mechanism_id) if tenant else "",
+        str(user_id) if user_id is not None else "",
+    )
+
+
+def _before_cursor_execute(conn: Connection, cursor, statement, parameters, context, many):
+    wanted = _wanted()
+    if conn.info.get(_INFO_KEY, ("", "")) == wanted:
+        return
+    cursor.execute(
+        "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+        (TENANT_SETTING, wanted[0], USER_SETTING, wanted[1]),
+    )
+    conn.info[_INFO_KEY] = wanted
+
+
+def _forget(conn, *args) -> None:
+    # The transaction (or savepoint) that held the settings is over.
+    conn.info.pop(_INFO_KEY, None)
+
+
+def _forget_on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:
+    connection_record.info.pop(_INFO_KEY, None)
+
+
+def install(engine: Engine) -> None:
+    """Hand the active tenant to PostgreSQL on every transaction of ``engine``."""
+    if engine.dialect.name != "postgresql":
+        return
+    if event.contains(engine, "before_cursor_execute", _before_cursor_execute):
+        return
+    event.listen(engine, "before_cursor_execute", _before_cursor_execute)
+    for name in ("commit", "rollback", "rollback_savepoint"):
+        event.listen(engine, name, _forget)
+    event.listen(engine, "checkout", _forget_on_checkout)
+
+
+# --- DDL used by migrations -------------------------------------------------
+
+
+def enable(op, table: str, using: str | None = None, check: str | None = None) -> None:
+    """Turn on forced row-level security for ``table`` with one policy.
+
+    Default: rows of the current mechanism only, for reads and writes.
+    """
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    using = using or f"mechanism_id = {CURRENT_MECHANISM}"
+    check = check or using
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({using}) WITH CHECK ({check})")
+
+
+def disable(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
+# Tables the application may insert into and read, but never change or delete.
+APPEND_ONLY_TABLES = ("audit_events",)
+
+
+def grant_app_role(connection, role: str) -> None:
+    """Let the application role use the schema without owning anything.
+
+    Idempotent; run after every migration (``migrations/env.py`` does).
+    The role is created if missing, as a plain login role: neither superuser
+    nor BYPASSRLS.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"unusable role name: {role!r}")
+    connection.execute(
+        text(
+            f"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+              END IF;
+            END $$"""  # noqa: S608 (role is checked to be an identifier above)
+        )
+    )
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+    connection.execute(
+        text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+    )
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    connection.execute(text(f"REVOKE ALL ON alembic_version FROM {role}"))
+    for table in APPEND_ONLY_TABLES:
+        connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))

@@ -1,0 +1,13 @@
+"""Wire the tenancy layer into a Flask application."""
+
+from tenants import resolver, rls, scoping
+from tenants.cli import tenants_cli
+from tenants.database import db
+
+
+def init_app(app) -> None:
+    scoping.install()
+    resolver.init_app(app)
+    with app.app_context():
+        rls.install(db.engine)
+    app.cli.add_command(tenants_cli)
