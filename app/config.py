@@ -71,7 +71,8 @@ def load(app, overrides: dict | None = None) -> None:
         DATABASE_APP_ROLE=env.get("DATABASE_APP_ROLE") or None,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         REDIS_URL=env.get("REDIS_URL") or None,
-        JOB_TIMEOUT=int(env.get("JOB_TIMEOUT", "600")),
+        # Seconds before each retry of a failed job on RQ.
+        JOB_RETRY_INTERVALS=[int(x) for x in env.get("JOB_RETRY_INTERVALS", "10,60").split(",")],
         MAIL_SERVER=env.get("MAIL_SERVER") or None,
         MAIL_PORT=int(env.get("MAIL_PORT", "25")),
         MAIL_USERNAME=env.get("MAIL_USERNAME") or None,

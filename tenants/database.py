@@ -23,4 +23,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a commit without a reload: a reload outside the
+# tenant that loaded them would be refused by row-level security. Sessions
+# last one request or one job, so nothing stale outlives them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})

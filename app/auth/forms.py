@@ -4,6 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from app.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -27,9 +28,7 @@ class AccountForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(
         _l("Language"),
-        choices=[
-            ("", _l("The mechanism's language")),
-            ("en", "English"),
-            ("fr", "Français"),
-        ],
+        choices=choices(
+            [("", _l("The mechanism's language")), ("en", "English"), ("fr", "Français")]
+        ),
     )

@@ -91,8 +91,12 @@ ACCOUNTS = [
 
 
 @demo_cli.command("load")
-def load() -> None:
+@click.option("--if-empty", is_flag=True, help="Only when the database has no mechanism yet.")
+def load(if_empty: bool) -> None:
     """Create the demo mechanisms, bodies and accounts (idempotent)."""
+    if if_empty and db.session.scalar(sa.select(Mechanism.id).limit(1)) is not None:
+        click.echo("The database already holds data: demo not loaded.")
+        return
     created = 0
     for spec in MECHANISMS:
         mechanism = db.session.scalars(

@@ -66,7 +66,7 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
             *args,
             job_id=str(run.id),
             job_timeout=spec.timeout,
-            retry=Retry(max=spec.retries, interval=[5, 30, 120][: spec.retries] or 0)
+            retry=Retry(max=spec.retries, interval=current_app.config["JOB_RETRY_INTERVALS"])
             if spec.retries
             else None,
         )

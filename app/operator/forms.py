@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.forms import choices
 from tenants.models import BODY_KIND_LABELS, ROLE_LABELS
 
 MONTHS = [
@@ -30,10 +31,10 @@ class MechanismForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     country = StringField(_l("Country"), validators=[DataRequired(), Length(max=100)])
     default_language = SelectField(
-        _l("Default language"), choices=[("en", "English"), ("fr", "Français")]
+        _l("Default language"), choices=choices([("en", "English"), ("fr", "Français")])
     )
     reporting_year_start_month = SelectField(
-        _l("The reporting year starts in"), choices=MONTHS, coerce=int, default=1
+        _l("The reporting year starts in"), choices=choices(MONTHS), coerce=int, default=1
     )
 
 
@@ -42,7 +43,7 @@ class BodyForm(FlaskForm):
         _l("Identifier"), validators=[DataRequired(), Length(max=63)], description=SLUG_HELP
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=list(BODY_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=choices(BODY_KIND_LABELS.items()))
     visits_places = BooleanField(_l("Visits places of detention"), default=True)
     coordinating = BooleanField(_l("Coordinating body"))
 
@@ -55,4 +56,4 @@ class InviteForm(FlaskForm):
     body_slug = SelectField(_l("Body"), choices=[])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.forms import choices
 from app.operator.forms import BodyForm, CoordinatorForm, InviteForm, MechanismForm
 from tenants import provisioning
 from tenants.context import Layer, tenant_scope
@@ -61,12 +62,16 @@ def _load(slug: str) -> tuple[Mechanism, list[Body]]:
     return mechanism, bodies
 
 
+def body_choices(bodies):
+    return choices((b.slug, b.name) for b in bodies)
+
+
 def _forms(bodies, body_form=None, coordinator_form=None, invite_form=None):
-    choices = [(b.slug, b.name) for b in bodies]
+    options = body_choices(bodies)
     coordinator_form = coordinator_form or CoordinatorForm(formdata=None)
     invite_form = invite_form or InviteForm(formdata=None)
-    coordinator_form.body_slug.choices = choices
-    invite_form.body_slug.choices = choices
+    coordinator_form.body_slug.choices = options
+    invite_form.body_slug.choices = options
     return {
         "body_form": body_form or BodyForm(formdata=None),
         "coordinator_form": coordinator_form,
@@ -119,7 +124,7 @@ def add_body(slug):
 def designate(slug):
     mechanism, bodies = _load(slug)
     form = CoordinatorForm()
-    form.body_slug.choices = [(b.slug, b.name) for b in bodies]
+    form.body_slug.choices = body_choices(bodies)
     if form.validate_on_submit():
         try:
             provisioning.designate_coordinator(
@@ -137,7 +142,7 @@ def designate(slug):
 def invite(slug):
     mechanism, bodies = _load(slug)
     form = InviteForm()
-    form.body_slug.choices = [(b.slug, b.name) for b in bodies]
+    form.body_slug.choices = body_choices(bodies)
     if form.validate_on_submit():
         try:
             provisioning.invite_user(
