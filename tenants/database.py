@@ -5,7 +5,8 @@ are defined on it; ``app.extensions`` re-exports it for the capabilities.
 """
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite
@@ -27,3 +28,17 @@ class Base(DeclarativeBase):
 # tenant that loaded them would be refused by row-level security. Sessions
 # last one request or one job, so nothing stale outlives them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys hold tenants together (a body-owned row names its body
+    # *and* its mechanism): SQLite only checks them when asked to.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
+        event.listen(engine, "connect", _sqlite_pragmas)

@@ -6,7 +6,6 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.auth.passwords import hash_password
