@@ -28,3 +28,10 @@ def deliver(to: str, subject: str, text: str) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mail, built from BASE_URL without a request."""
+    base = current_app.config["BASE_URL"]
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return base + path

@@ -70,12 +70,22 @@ def deactivate(token) -> None:
     _tenant.reset(token)
 
 
+_ALL = (_tenant, _unscoped, _coordination_reads, _acting_user)
+
+
 def clear() -> None:
-    """Forget every tenancy setting of this context (start and end of a request)."""
-    _tenant.set(None)
-    _unscoped.set(False)
-    _coordination_reads.set(False)
-    _acting_user.set(None)
+    """Forget every tenancy setting of this context."""
+    for var, value in zip(_ALL, (None, False, False, None), strict=True):
+        var.set(value)
+
+
+def snapshot() -> tuple:
+    return tuple(var.get() for var in _ALL)
+
+
+def restore(values: tuple) -> None:
+    for var, value in zip(_ALL, values, strict=True):
+        var.set(value)
 
 
 @contextmanager

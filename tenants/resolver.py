@@ -154,11 +154,23 @@ def make_layers() -> dict[str, Blueprint]:
     }
 
 
-def reset_request_tenant(*_args) -> None:
-    """Run at the start and end of every request: nothing carries over."""
+_SNAPSHOT_KEY = "concert.tenancy_before_request"
+
+
+def _start_request() -> None:
+    """Every request starts with no tenant; what surrounded it comes back at
+    its end (nothing, in a server; the enclosing scope, for a request made
+    from inside a job or a test)."""
+    request.environ[_SNAPSHOT_KEY] = context.snapshot()
     context.clear()
 
 
+def _end_request(_error=None) -> None:
+    saved = request.environ.pop(_SNAPSHOT_KEY, None)
+    if saved is not None:
+        context.restore(saved)
+
+
 def init_app(app) -> None:
-    app.before_request_funcs.setdefault(None, []).insert(0, reset_request_tenant)
-    app.teardown_request(reset_request_tenant)
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
+    app.teardown_request(_end_request)

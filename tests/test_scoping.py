@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
+from app import create_app
 from app.extensions import db
 from app.jobs.models import JobOutput
 from tenants import TenantError, coordination_reads, tenant_scope, unscoped
@@ -73,9 +74,12 @@ def test_coordination_reads_see_every_body_of_the_mechanism_only(world):
 
 def test_coordination_reads_are_refused_in_a_body_space(world):
     alpha, a2 = world.mechanisms["alpha"], world.bodies["a2"]
-    with tenant_scope(alpha.id, a2.id, layer=Layer.BODY), pytest.raises(TenantError):
-        with coordination_reads():
-            pass
+    with (
+        tenant_scope(alpha.id, a2.id, layer=Layer.BODY),
+        pytest.raises(TenantError),
+        coordination_reads(),
+    ):
+        pass
 
 
 def test_scoped_lookups_do_not_find_other_tenants_objects(world):
@@ -201,8 +205,14 @@ def test_the_database_refuses_a_body_of_another_mechanism(world, owner_engine):
         )
 
 
-def test_sqlite_connections_enforce_foreign_keys(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("a SQLite setting")
-    with db.engine.connect() as conn:
+def test_sqlite_connections_enforce_foreign_keys(tmp_path):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fk.db'}",
+            "SECRET_KEY": "x",
+            "REDIS_URL": None,
+        }
+    )
+    with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        db.engine.dispose()

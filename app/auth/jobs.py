@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.tokens import make_set_password_token
 from app.extensions import db
 from app.jobs.registry import job
-from app.mail import deliver
+from app.mail import deliver, external_url
 from tenants import Body, current_tenant
 from tenants.models import User
 
@@ -23,10 +22,7 @@ def send_invitation(ctx, user_id: int, body_id: str, new_account: bool):
     mechanism_language = _mechanism_language()
     with force_locale(user.language or mechanism_language):
         if new_account:
-            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-                link = url_for(
-                    "auth.set_password", token=make_set_password_token(user), _external=True
-                )
+            link = external_url("auth.set_password", token=make_set_password_token(user))
             text = _(
                 "You have been invited to %(body)s in Concert.\n\n"
                 "Choose your password here (the link works for 7 days, once):\n%(link)s\n",

@@ -8,6 +8,7 @@ state, progress and result in the database so that a page can poll them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import uuid
@@ -48,31 +49,41 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
     params = dict(params or {})
     json.dumps(params)  # plain values only: a job loads its objects itself
     tenant = tenant if tenant is not None else current_tenant()
-    run = JobRun(
-        name=spec.name,
-        params=params,
-        mechanism_id=tenant.mechanism_id if tenant else None,
-        body_id=tenant.body_id if tenant else None,
-        created_by=by.id if by is not None else None,
+    scope = (
+        tenant_scope(tenant.mechanism_id, tenant.body_id, layer=tenant.layer)
+        if tenant
+        else contextlib.nullcontext()
     )
-    db.session.add(run)
-    db.session.commit()
-    args = (str(run.id), run.mechanism_id, str(run.body_id) if run.body_id else None)
-    if current_app.config["REDIS_URL"]:
-        from rq import Retry
-
-        queue().enqueue(
-            perform,
-            *args,
-            job_id=str(run.id),
-            job_timeout=spec.timeout,
-            retry=Retry(max=spec.retries, interval=current_app.config["JOB_RETRY_INTERVALS"])
-            if spec.retries
-            else None,
+    with scope:
+        run = JobRun(
+            name=spec.name,
+            params=params,
+            mechanism_id=tenant.mechanism_id if tenant else None,
+            body_id=tenant.body_id if tenant else None,
+            created_by=by.id if by is not None else None,
         )
-    else:
-        _perform(run.id, live=False, inline=True)
-        db.session.expire(run)
+        db.session.add(run)
+        db.session.commit()
+        if current_app.config["REDIS_URL"]:
+            from rq import Retry
+
+            queue().enqueue(
+                perform,
+                str(run.id),
+                run.mechanism_id,
+                str(run.body_id) if run.body_id else None,
+                job_id=str(run.id),
+                job_timeout=spec.timeout,
+                retry=Retry(max=spec.retries, interval=current_app.config["JOB_RETRY_INTERVALS"])
+                if spec.retries
+                else None,
+            )
+        else:
+            # Its own application context, hence its own database session:
+            # the job's commit or rollback never touches the caller's objects.
+            with current_app.app_context():
+                _perform(run.id, live=False, inline=True)
+            db.session.refresh(run)
     return run
 
 

@@ -4,16 +4,17 @@ mechanisms and bodies, never tenant content; anyone else gets 404."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.forms import choices
 from app.operator.forms import BodyForm, CoordinatorForm, InviteForm, MechanismForm
-from tenants import provisioning
-from tenants.context import Layer, tenant_scope
+from tenants import context, provisioning
+from tenants.context import Layer, Tenant
 from tenants.models import Body, Mechanism
+from tenants.resolver import find_mechanism
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -23,6 +24,15 @@ bp = Blueprint("operator", __name__, url_prefix="/operator")
 def _operators_only():
     if not current_user.is_operator:
         abort(404)
+    # Pages about one mechanism act for it, at the platform level, for the
+    # whole request (so that rendering after a refused change still reads it).
+    slug = (request.view_args or {}).get("slug")
+    if slug is not None:
+        mechanism = find_mechanism(slug)
+        if mechanism is None:
+            abort(404)
+        g.mechanism = mechanism
+        context.activate(Tenant(mechanism.id, None, Layer.PLATFORM))
 
 
 @bp.get("/")
@@ -53,13 +63,9 @@ def new_mechanism():
     return render_template("operator/new_mechanism.html", form=form), status
 
 
-def _load(slug: str) -> tuple[Mechanism, list[Body]]:
-    mechanism = db.session.scalars(sa.select(Mechanism).where(Mechanism.slug == slug)).first()
-    if mechanism is None:
-        abort(404)
-    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
-        bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
-    return mechanism, bodies
+def _load() -> tuple[Mechanism, list[Body]]:
+    bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
+    return g.mechanism, bodies
 
 
 def body_choices(bodies):
@@ -93,13 +99,13 @@ def _page(mechanism, bodies, status=200, **forms):
 
 @bp.get("/mechanisms/<slug>")
 def mechanism(slug):
-    mechanism, bodies = _load(slug)
+    mechanism, bodies = _load()
     return _page(mechanism, bodies)
 
 
 @bp.post("/mechanisms/<slug>/bodies")
 def add_body(slug):
-    mechanism, bodies = _load(slug)
+    mechanism, bodies = _load()
     form = BodyForm()
     if form.validate_on_submit():
         try:
@@ -122,7 +128,7 @@ def add_body(slug):
 
 @bp.post("/mechanisms/<slug>/coordinator")
 def designate(slug):
-    mechanism, bodies = _load(slug)
+    mechanism, bodies = _load()
     form = CoordinatorForm()
     form.body_slug.choices = body_choices(bodies)
     if form.validate_on_submit():
@@ -140,7 +146,7 @@ def designate(slug):
 
 @bp.post("/mechanisms/<slug>/invitations")
 def invite(slug):
-    mechanism, bodies = _load(slug)
+    mechanism, bodies = _load()
     form = InviteForm()
     form.body_slug.choices = body_choices(bodies)
     if form.validate_on_submit():

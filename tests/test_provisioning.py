@@ -1,0 +1,403 @@
+"""Provisioning from the command line and from the operator's pages: good
+input creates the tenant, bad input says why, exits non-zero or answers 4xx,
+and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from tenants.models import Mechanism, User
+from tests.support import add_member, login, make_body, make_mechanism, make_user
+
+TABLES = ("mechanisms", "bodies", "users", "memberships", "audit_events", "job_runs")
+
+
+@pytest.fixture
+def snapshot(owner_engine):
+    """Row counts of every provisioning table, read as the schema owner."""
+
+    def take():
+        with owner_engine.connect() as conn:
+            return {
+                t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()  # noqa: S608
+                for t in TABLES
+            }
+
+    return take
+
+
+def test_commands_provision_a_mechanism(cli, snapshot, owner_engine):
+    result = cli.invoke(
+        args=[
+            "tenants",
+            "create-mechanism",
+            "--slug",
+            "nordland",
+            "--name",
+            "NPM of Nordland",
+            "--country",
+            "Nordland",
+            "--year-start",
+            "4",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    result = cli.invoke(
+        args=[
+            "tenants",
+            "add-body",
+            "--mechanism",
+            "nordland",
+            "--slug",
+            "ombuds",
+            "--name",
+            "Ombuds",
+            "--kind",
+            "ombuds",
+        ]
+    )
+    assert result.exit_code == 0 and "coordinating body" in result.output
+    result = cli.invoke(
+        args=[
+            "tenants",
+            "add-body",
+            "--mechanism",
+            "nordland",
+            "--slug",
+            "board",
+            "--name",
+            "Board",
+            "--kind",
+            "lay_board",
+            "--no-visits",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    result = cli.invoke(
+        args=["tenants", "designate-coordinator", "--mechanism", "nordland", "--body", "board"]
+    )
+    assert result.exit_code == 0, result.output
+    result = cli.invoke(
+        args=[
+            "tenants",
+            "invite",
+            "--mechanism",
+            "nordland",
+            "--body",
+            "board",
+            "--email",
+            "Chair@Example.org",
+            "--role",
+            "admin",
+        ]
+    )
+    assert result.exit_code == 0 and "chair@example.org" in result.output
+    listing = cli.invoke(args=["tenants", "list"]).output
+    assert "board\tBoard <lay_board> [coordinator]" in listing
+    assert "ombuds\tOmbuds <ombuds>\n" in listing
+    counts = snapshot()
+    assert counts["mechanisms"] == 1 and counts["bodies"] == 2 and counts["memberships"] == 1
+    with owner_engine.connect() as conn:
+        actions = set(conn.scalars(sa.select(AuditEvent.action)))
+    assert {
+        "mechanism.create",
+        "body.create",
+        "body.designate_coordinator",
+        "membership.create",
+    } <= actions
+
+
+BAD_COMMANDS = [
+    (["create-mechanism", "--slug", "alpha", "--name", "x", "--country", "y"], "already exists"),
+    (
+        ["create-mechanism", "--slug", "Bad Slug", "--name", "x", "--country", "y"],
+        "not a usable identifier",
+    ),
+    (
+        ["create-mechanism", "--slug", "coordination", "--name", "x", "--country", "y"],
+        "not a usable identifier",
+    ),
+    (["create-mechanism", "--slug", "new", "--name", " ", "--country", "y"], "required"),
+    (
+        [
+            "create-mechanism",
+            "--slug",
+            "new",
+            "--name",
+            "x",
+            "--country",
+            "y",
+            "--year-start",
+            "13",
+        ],
+        "month from 1 to 12",
+    ),
+    (
+        ["create-mechanism", "--slug", "new", "--name", "x", "--country", "y", "--language", "xx"],
+        "language",
+    ),
+    (
+        ["add-body", "--mechanism", "nowhere", "--slug", "b", "--name", "B", "--kind", "other"],
+        "no mechanism",
+    ),
+    (
+        ["add-body", "--mechanism", "alpha", "--slug", "a1", "--name", "B", "--kind", "other"],
+        "already has a body",
+    ),
+    (
+        [
+            "add-body",
+            "--mechanism",
+            "alpha",
+            "--slug",
+            "a3",
+            "--name",
+            "B",
+            "--kind",
+            "other",
+            "--coordinating",
+        ],
+        "already coordinates",
+    ),
+    (["designate-coordinator", "--mechanism", "alpha", "--body", "a1"], "already coordinates"),
+    (["designate-coordinator", "--mechanism", "alpha", "--body", "zz"], "has no body"),
+    (
+        [
+            "invite",
+            "--mechanism",
+            "alpha",
+            "--body",
+            "a1",
+            "--email",
+            "not-an-address",
+            "--role",
+            "admin",
+        ],
+        "not a valid e-mail",
+    ),
+    (
+        [
+            "invite",
+            "--mechanism",
+            "nowhere",
+            "--body",
+            "a1",
+            "--email",
+            "x@example.org",
+            "--role",
+            "admin",
+        ],
+        "no mechanism",
+    ),
+    (
+        [
+            "invite",
+            "--mechanism",
+            "alpha",
+            "--body",
+            "b1",
+            "--email",
+            "x@example.org",
+            "--role",
+            "admin",
+        ],
+        "has no body",
+    ),
+    (
+        [
+            "invite",
+            "--mechanism",
+            "alpha",
+            "--body",
+            "a1",
+            "--email",
+            "a1@example.org",
+            "--role",
+            "member",
+        ],
+        "already belongs",
+    ),
+    (
+        [
+            "invite",
+            "--mechanism",
+            "alpha",
+            "--body",
+            "a1",
+            "--email",
+            "x@example.org",
+            "--role",
+            "boss",
+        ],
+        "Invalid value",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_COMMANDS, ids=lambda v: str(v)[:40])
+def test_bad_commands_say_why_and_write_nothing(cli, snapshot, args, message):
+    alpha = make_mechanism("alpha")
+    a1 = make_body(alpha, "a1")
+    make_body(make_mechanism("beta"), "b1")
+
+    add_member(make_user("a1@example.org"), alpha, a1, "admin")
+    before = snapshot()
+    result = cli.invoke(args=["tenants", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert snapshot() == before
+
+
+def test_one_coordinator_is_enforced_by_the_database(app, owner_engine):
+    alpha = make_mechanism("alpha")
+    make_body(alpha, "a1")
+    second = make_body(alpha, "a2")
+    assert second.is_coordinator is False
+    with owner_engine.connect() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.execute(
+            sa.text("UPDATE bodies SET is_coordinator = :t WHERE slug = 'a2'"), {"t": True}
+        )
+
+
+@pytest.fixture
+def operator_client(app):
+    make_user("op@example.org", operator=True)
+    client = app.test_client()
+    login(client, "op@example.org")
+    return client
+
+
+def test_the_operator_provisions_on_the_web(operator_client, snapshot):
+    c = operator_client
+    r = c.post(
+        "/operator/mechanisms/new",
+        data={
+            "slug": "nordland",
+            "name": "NPM Nordland",
+            "country": "Nordland",
+            "default_language": "fr",
+            "reporting_year_start_month": "7",
+        },
+    )
+    assert r.status_code == 302
+    mechanism = db.session.scalars(sa.select(Mechanism)).one()
+    assert (mechanism.default_language, mechanism.reporting_year_start_month) == ("fr", 7)
+    r = c.post(
+        "/operator/mechanisms/nordland/bodies",
+        data={"slug": "insp", "name": "Inspectorate", "kind": "inspectorate", "visits_places": "y"},
+    )
+    assert r.status_code == 302
+    r = c.post(
+        "/operator/mechanisms/nordland/bodies",
+        data={"slug": "board", "name": "Board", "kind": "lay_board"},
+    )
+    assert r.status_code == 302
+    r = c.post("/operator/mechanisms/nordland/coordinator", data={"body_slug": "board"})
+    assert r.status_code == 302
+    r = c.post(
+        "/operator/mechanisms/nordland/invitations",
+        data={
+            "body_slug": "insp",
+            "email": "new@example.org",
+            "role": "admin",
+            "display_name": "New Admin",
+        },
+    )
+    assert r.status_code == 302
+    page = c.get("/operator/mechanisms/nordland").get_data(as_text=True)
+    assert "Inspectorate" in page and "Board" in page
+    invited = db.session.scalars(sa.select(User).where(User.email == "new@example.org")).one()
+    assert invited.password_hash is None  # sets it from the mailed link
+    assert snapshot()["memberships"] == 1
+
+
+BAD_FORMS = [
+    (
+        "/operator/mechanisms/new",
+        {
+            "slug": "alpha",
+            "name": "x",
+            "country": "y",
+            "default_language": "en",
+            "reporting_year_start_month": "1",
+        },
+        "already exists",
+    ),
+    (
+        "/operator/mechanisms/new",
+        {
+            "slug": "",
+            "name": "x",
+            "country": "y",
+            "default_language": "en",
+            "reporting_year_start_month": "1",
+        },
+        "required",
+    ),
+    (
+        "/operator/mechanisms/new",
+        {
+            "slug": "ok",
+            "name": "x",
+            "country": "y",
+            "default_language": "en",
+            "reporting_year_start_month": "13",
+        },
+        "Not a valid choice",
+    ),
+    (
+        "/operator/mechanisms/alpha/bodies",
+        {"slug": "a1", "name": "x", "kind": "other"},
+        "already has a body",
+    ),
+    (
+        "/operator/mechanisms/alpha/bodies",
+        {"slug": "zz", "name": "x", "kind": "moon"},
+        "Not a valid choice",
+    ),
+    (
+        "/operator/mechanisms/alpha/bodies",
+        {"slug": "zz", "name": "x", "kind": "other", "coordinating": "y"},
+        "already coordinates",
+    ),
+    ("/operator/mechanisms/alpha/coordinator", {"body_slug": "a1"}, "already coordinates"),
+    ("/operator/mechanisms/alpha/coordinator", {"body_slug": "b1"}, "Not a valid choice"),
+    (
+        "/operator/mechanisms/alpha/invitations",
+        {"body_slug": "a1", "email": "nope", "role": "admin"},
+        "not a valid e-mail",
+    ),
+    (
+        "/operator/mechanisms/alpha/invitations",
+        {"body_slug": "a1", "email": "x@example.org", "role": "root"},
+        "Not a valid choice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "data", "message"), BAD_FORMS, ids=lambda v: str(v)[:30])
+def test_bad_operator_forms_answer_422_and_write_nothing(
+    operator_client, snapshot, url, data, message
+):
+    alpha = make_mechanism("alpha")
+    make_body(alpha, "a1")
+    make_body(make_mechanism("beta"), "b1")
+    before = snapshot()
+    response = operator_client.post(url, data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_unknown_mechanism_pages_answer_404(operator_client):
+    assert operator_client.get("/operator/mechanisms/nowhere").status_code == 404
+    assert (
+        operator_client.post(
+            "/operator/mechanisms/nowhere/bodies", data={"slug": "a", "name": "a", "kind": "other"}
+        ).status_code
+        == 404
+    )
