@@ -15,7 +15,14 @@ class LoginForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=_l("Use at least %(min)d characters, and at most %(max)d."),
+            ),
+        ],
         description=_l("At least 12 characters. A few unrelated words make a good one."),
     )
     confirm = PasswordField(

@@ -89,7 +89,8 @@ def set_password(token: str):
         login_user(user)
         flash(_("Your password is set. Welcome to Concert."), "success")
         return redirect(url_for("spaces.index"))
-    return render_template("auth/set_password.html", form=form, user=user)
+    status = 422 if form.errors else 200
+    return render_template("auth/set_password.html", form=form, user=user), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -111,4 +112,4 @@ def account():
         db.session.commit()
         flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form), 422 if form.errors else 200
