@@ -1,0 +1,64 @@
+"""Configuration: the embedded default, the environment, production mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError, database_url
+
+ENV = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "CONCERT_ENV",
+    "MIGRATIONS_DATABASE_URL",
+    "DATABASE_APP_ROLE",
+)
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CONCERT_INSTANCE_PATH", str(tmp_path / "instance"))
+    return tmp_path / "instance"
+
+
+def test_with_nothing_set_concert_runs_embedded(clean_env):
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{clean_env / 'concert.db'}"
+    assert app.config["REDIS_URL"] is None and app.config["MAIL_SERVER"] is None
+    secret = (clean_env / "secret_key").read_text()
+    assert len(secret) == 64 and app.config["SECRET_KEY"] == secret
+    assert (clean_env / "secret_key").stat().st_mode & 0o077 == 0
+    assert create_app().config["SECRET_KEY"] == secret  # generated once, then kept
+
+
+def test_the_environment_configures_services(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db.internal/concert")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.internal")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db.internal/concert"
+    assert app.config["MIGRATIONS_DATABASE_URL"] == app.config["SQLALCHEMY_DATABASE_URI"]
+    assert app.config["REDIS_URL"] == "redis://cache.internal:6379/2"
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert not (clean_env / "secret_key").exists()
+
+
+def test_production_refuses_to_start_without_a_secret_key(clean_env, monkeypatch):
+    monkeypatch.setenv("CONCERT_ENV", "production")
+    with pytest.raises(ConfigError):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_postgres_urls_use_psycopg_3():
+    assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
