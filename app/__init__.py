@@ -103,8 +103,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from app.auth.cli import operator_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import worker_command
 
+    app.cli.add_command(operator_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)

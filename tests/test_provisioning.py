@@ -401,3 +401,18 @@ def test_unknown_mechanism_pages_answer_404(operator_client):
         ).status_code
         == 404
     )
+
+
+def test_the_first_operator_comes_from_a_command(app, cli, client):
+    result = cli.invoke(args=["operator", "create", "--email", "Ops@Example.org", "--name", "Ops"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1].replace("http://127.0.0.1:5000", "")
+    response = client.post(
+        link, data={"password": "operator pass phrase", "confirm": "operator pass phrase"}
+    )
+    assert response.status_code == 302
+    assert client.get("/operator/").status_code == 200
+    again = cli.invoke(args=["operator", "create", "--email", "ops@example.org", "--name", "X"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    bad = cli.invoke(args=["operator", "create", "--email", "nope", "--name", "X"])
+    assert bad.exit_code != 0 and "not a valid e-mail" in bad.output

@@ -51,8 +51,14 @@ def test_a_job_page_follows_progress_by_itself(live_server, browser_page):
     a1 = world.bodies["a1"]
     app = live_server["app"]
     with app.app_context(), tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
-        run = JobRun(mechanism_id=a1.mechanism_id, body_id=a1.id, name="audit.export_csv",
-                     params={}, state=JobState.QUEUED, created_by=world.users[email].id)
+        run = JobRun(
+            mechanism_id=a1.mechanism_id,
+            body_id=a1.id,
+            name="audit.export_csv",
+            params={},
+            state=JobState.QUEUED,
+            created_by=world.users[email].id,
+        )
         db.session.add(run)
         db.session.commit()
         run_id = run.id
