@@ -75,6 +75,25 @@ def _check_text(value: str, field: str, limit: int = 200) -> str:
     return value
 
 
+def _check_choice(enum_cls, value, unknown: str):
+    """``value`` as a member of ``enum_cls``; ``unknown`` names the problem."""
+    try:
+        return enum_cls(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum_cls)
+        raise ProvisioningError(unknown % {"value": value, "choices": choices}) from None
+
+
+def check_email(email: str) -> str:
+    """A valid address, normalised (accounts are found by it)."""
+    try:
+        return normalise_email(validate_email(email, check_deliverability=False).normalized)
+    except EmailNotValidError:
+        raise ProvisioningError(
+            _("“%(email)s” is not a valid e-mail address.", email=email)
+        ) from None
+
+
 def get_mechanism(slug: str) -> Mechanism:
     mechanism = db.session.scalars(
         sa.select(Mechanism).where(Mechanism.slug == (slug or "").strip())
@@ -165,16 +184,9 @@ def add_body(
     mechanism = get_mechanism(mechanism_slug)
     slug = _check_slug(slug)
     name = _check_text(name, _("Name"))
-    try:
-        kind = BodyKind(kind)
-    except ValueError:
-        raise ProvisioningError(
-            _(
-                "Unknown kind of body “%(kind)s”; use one of: %(choices)s.",
-                kind=kind,
-                choices=", ".join(k.value for k in BodyKind),
-            )
-        ) from None
+    kind = _check_choice(
+        BodyKind, kind, _("Unknown kind of body “%(value)s”; use one of: %(choices)s.")
+    )
     with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
         existing = db.session.scalars(
             sa.select(Body).where(Body.mechanism_id == mechanism.id)
@@ -251,22 +263,8 @@ def invite_user(
     """Give an account (new or existing) a role in a body; ``notify`` sends
     the invitation mail (a new account gets a link to set its password)."""
     mechanism = get_mechanism(mechanism_slug)
-    try:
-        email = normalise_email(validate_email(email, check_deliverability=False).normalized)
-    except EmailNotValidError:
-        raise ProvisioningError(
-            _("“%(email)s” is not a valid e-mail address.", email=email)
-        ) from None
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ProvisioningError(
-            _(
-                "Unknown role “%(role)s”; use one of: %(choices)s.",
-                role=role,
-                choices=", ".join(r.value for r in Role),
-            )
-        ) from None
+    email = check_email(email)
+    role = _check_choice(Role, role, _("Unknown role “%(value)s”; use one of: %(choices)s."))
     with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
         body = _get_body(mechanism, body_slug)
         user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()

@@ -51,10 +51,14 @@ def test_sign_in_only_returns_to_same_site_paths(app, client):
         ("https://evil.example/", "/"),
         ("//evil.example/", "/"),
         ("javascript:alert(1)", "/"),
+        ("/\\evil.example/", "/"),
+        ("/\t/evil.example", "/"),
     ):
         c = app.test_client()
         response = c.post(
-            f"/login?next={target}", data={"email": "ann@example.org", "password": PASSWORD}
+            "/login",
+            query_string={"next": target},
+            data={"email": "ann@example.org", "password": PASSWORD},
         )
         assert response.headers["Location"] == expected, target
 

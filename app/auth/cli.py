@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from app.audit.services import record
 from app.auth.tokens import make_set_password_token
 from app.extensions import db
 from app.mail import external_url
-from tenants.models import User, normalise_email
+from tenants.models import User
+from tenants.provisioning import ProvisioningError, check_email
 
 operator_cli = AppGroup("operator", help="Platform operator accounts.")
 
@@ -22,9 +22,9 @@ operator_cli = AppGroup("operator", help="Platform operator accounts.")
 def create(email: str, display_name: str) -> None:
     """Create an operator account and print the link that sets its password."""
     try:
-        email = normalise_email(validate_email(email, check_deliverability=False).normalized)
-    except EmailNotValidError:
-        raise click.ClickException(f"“{email}” is not a valid e-mail address.") from None
+        email = check_email(email)
+    except ProvisioningError as error:
+        raise click.ClickException(str(error)) from None
     if not display_name.strip():
         raise click.ClickException("The name is required.")
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
