@@ -35,7 +35,7 @@ from tenants import provisioning, tenant_scope  # noqa: E402
 from tenants.context import Layer  # noqa: E402
 from tenants.models import Membership, User  # noqa: E402
 
-PASSWORD = "benchmark pass phrase"
+PASSWORD = "benchmark pass phrase"  # noqa: S105 (a throw-away database)
 PAGES = [
     "/",
     "/m/bench/b/body-0/",
