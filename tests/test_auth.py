@@ -160,3 +160,28 @@ def test_pages_for_accounts_need_sign_in(app, client, path):
 
 def test_hash_password_is_salted(app):
     assert hash_password("same words here") != hash_password("same words here")
+
+
+def test_disabling_an_account_ends_its_access_at_once(app, client):
+    user = make_user("ann@example.org")
+    login(client, "ann@example.org")
+    assert client.get("/account").status_code == 200
+    user.active = False
+    db.session.commit()
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_removing_a_membership_ends_access_to_the_body_at_once(app, client):
+    alpha = make_mechanism("alpha")
+    body = make_body(alpha, "a1")
+    membership = add_member(make_user("ann@example.org"), alpha, body, "admin")
+    login(client, "ann@example.org")
+    assert client.get("/m/alpha/b/a1/").status_code == 200
+    from tenants import tenant_scope
+    from tenants.context import Layer
+
+    with tenant_scope(alpha.id, layer=Layer.PLATFORM):
+        db.session.delete(membership)
+        db.session.commit()
+    assert client.get("/m/alpha/b/a1/").status_code == 404

@@ -25,10 +25,12 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """The signed-in account, on every request: a disabled one is signed out."""
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str | None:
