@@ -53,7 +53,11 @@ class Invitation:
 
 def _check_slug(slug: str) -> str:
     slug = (slug or "").strip()
-    if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS:
+    if slug in RESERVED_SLUGS:
+        raise ProvisioningError(
+            _("“%(slug)s” is reserved for Concert's own addresses; choose another.", slug=slug)
+        )
+    if not SLUG_PATTERN.match(slug):
         raise ProvisioningError(
             _(
                 "“%(slug)s” is not a usable identifier: use lower-case letters, digits and"
@@ -274,6 +278,10 @@ def invite_user(
             user = User(email=email, display_name=name, password_hash=None, active=True)
             db.session.add(user)
             db.session.flush()
+        elif user.is_operator:
+            raise ProvisioningError(
+                _("Operator accounts provision the platform; they cannot belong to a body.")
+            )
         elif db.session.scalar(
             sa.select(Membership.id).where(
                 Membership.body_id == body.id, Membership.user_id == user.id

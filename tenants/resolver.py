@@ -83,7 +83,8 @@ def _resolve_member_layer(layer: Layer):
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     mechanism = find_mechanism(g.mechanism_slug or "")
-    if mechanism is None:
+    # The platform operator provisions; it never reads a tenant's content.
+    if mechanism is None or current_user.is_operator:
         abort(404)
     with tenant_scope(mechanism.id, layer=layer):
         if layer is Layer.BODY:

@@ -108,7 +108,8 @@ def test_the_export_is_a_job_whose_file_holds_the_filtered_events(app, world):
     assert "Done." in page and "every 1s" not in page
     download = client.get(status_url + "/download")
     assert download.headers["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
+    assert download.data.startswith(b"\xef\xbb\xbf")  # UTF-8 mark for spreadsheets
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert rows[0][0] == "occurred_at" and len(rows) == 4
     assert all(row[2] == "'=cmd|evil" for row in rows[1:])  # no formula injection
     with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):

@@ -185,3 +185,18 @@ def test_removing_a_membership_ends_access_to_the_body_at_once(app, client):
         db.session.delete(membership)
         db.session.commit()
     assert client.get("/m/alpha/b/a1/").status_code == 404
+
+
+def test_an_invitee_without_a_password_gets_a_link_from_every_invitation(app, caplog):
+    alpha = make_mechanism("alpha")
+    make_body(alpha, "a1")
+    make_body(alpha, "a2")
+    caplog.set_level(logging.INFO, logger="concert.mail")
+    provisioning.invite_user(
+        mechanism_slug="alpha", body_slug="a1", email="new@example.org", role="member"
+    )
+    caplog.clear()
+    provisioning.invite_user(
+        mechanism_slug="alpha", body_slug="a2", email="new@example.org", role="member"
+    )
+    assert "/set-password/" in caplog.text

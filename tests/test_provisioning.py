@@ -118,7 +118,7 @@ BAD_COMMANDS = [
     ),
     (
         ["create-mechanism", "--slug", "coordination", "--name", "x", "--country", "y"],
-        "not a usable identifier",
+        "is reserved",
     ),
     (["create-mechanism", "--slug", "new", "--name", " ", "--country", "y"], "required"),
     (
@@ -271,11 +271,23 @@ def operator_client(app):
     return client
 
 
+FORM_PREFIXES = {"/bodies": "body", "/coordinator": "coordinator", "/invitations": "invite"}
+
+
+def post_form(client, url: str, data: dict):
+    """Post to an operator form, naming fields as its page does (prefixed)."""
+    prefix = next((p for end, p in FORM_PREFIXES.items() if url.endswith(end)), None)
+    if prefix:
+        data = {f"{prefix}-{key}": value for key, value in data.items()}
+    return client.post(url, data=data)
+
+
 def test_the_operator_provisions_on_the_web(operator_client, snapshot):
     c = operator_client
-    r = c.post(
+    r = post_form(
+        c,
         "/operator/mechanisms/new",
-        data={
+        {
             "slug": "nordland",
             "name": "NPM Nordland",
             "country": "Nordland",
@@ -286,21 +298,24 @@ def test_the_operator_provisions_on_the_web(operator_client, snapshot):
     assert r.status_code == 302
     mechanism = db.session.scalars(sa.select(Mechanism)).one()
     assert (mechanism.default_language, mechanism.reporting_year_start_month) == ("fr", 7)
-    r = c.post(
+    r = post_form(
+        c,
         "/operator/mechanisms/nordland/bodies",
-        data={"slug": "insp", "name": "Inspectorate", "kind": "inspectorate", "visits_places": "y"},
+        {"slug": "insp", "name": "Inspectorate", "kind": "inspectorate", "visits_places": "y"},
     )
     assert r.status_code == 302
-    r = c.post(
+    r = post_form(
+        c,
         "/operator/mechanisms/nordland/bodies",
-        data={"slug": "board", "name": "Board", "kind": "lay_board"},
+        {"slug": "board", "name": "Board", "kind": "lay_board"},
     )
     assert r.status_code == 302
-    r = c.post("/operator/mechanisms/nordland/coordinator", data={"body_slug": "board"})
+    r = post_form(c, "/operator/mechanisms/nordland/coordinator", {"body_slug": "board"})
     assert r.status_code == 302
-    r = c.post(
+    r = post_form(
+        c,
         "/operator/mechanisms/nordland/invitations",
-        data={
+        {
             "body_slug": "insp",
             "email": "new@example.org",
             "role": "admin",
@@ -387,7 +402,7 @@ def test_bad_operator_forms_answer_422_and_write_nothing(
     make_body(alpha, "a1")
     make_body(make_mechanism("beta"), "b1")
     before = snapshot()
-    response = operator_client.post(url, data=data)
+    response = post_form(operator_client, url, data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert snapshot() == before
@@ -396,8 +411,10 @@ def test_bad_operator_forms_answer_422_and_write_nothing(
 def test_unknown_mechanism_pages_answer_404(operator_client):
     assert operator_client.get("/operator/mechanisms/nowhere").status_code == 404
     assert (
-        operator_client.post(
-            "/operator/mechanisms/nowhere/bodies", data={"slug": "a", "name": "a", "kind": "other"}
+        post_form(
+            operator_client,
+            "/operator/mechanisms/nowhere/bodies",
+            {"slug": "a", "name": "a", "kind": "other"},
         ).status_code
         == 404
     )
@@ -416,3 +433,59 @@ def test_the_first_operator_comes_from_a_command(app, cli, client):
     assert again.exit_code != 0 and "already exists" in again.output
     bad = cli.invoke(args=["operator", "create", "--email", "nope", "--name", "X"])
     assert bad.exit_code != 0 and "not a valid e-mail" in bad.output
+
+
+def test_operator_accounts_never_join_a_body(app, cli):
+    alpha = make_mechanism("alpha")
+    make_body(alpha, "a1")
+    make_user("ops@example.org", operator=True)
+    result = cli.invoke(
+        args=[
+            "tenants",
+            "invite",
+            "--mechanism",
+            "alpha",
+            "--body",
+            "a1",
+            "--email",
+            "ops@example.org",
+            "--role",
+            "admin",
+        ]
+    )
+    assert result.exit_code != 0 and "cannot belong to a body" in result.output
+
+
+def test_an_operator_with_a_membership_still_reads_no_tenant_content(app):
+    from tenants import tenant_scope
+    from tenants.context import Layer
+    from tenants.models import Membership
+
+    alpha = make_mechanism("alpha")
+    a1 = make_body(alpha, "a1")
+    ops = make_user("ops@example.org", operator=True)
+    with tenant_scope(alpha.id, layer=Layer.PLATFORM):  # as if added behind our back
+        db.session.add(
+            Membership(mechanism_id=alpha.id, body_id=a1.id, user_id=ops.id, role="admin")
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, "ops@example.org")
+    assert client.get("/m/alpha/b/a1/accounts/").status_code == 404
+    assert client.get("/m/alpha/coordination/").status_code == 404
+
+
+def test_the_coordinator_form_shows_the_current_coordinator(operator_client):
+    alpha = make_mechanism("alpha")
+    make_body(alpha, "zz-first")
+    make_body(alpha, "aa-second")
+    page = operator_client.get("/operator/mechanisms/alpha").get_data(as_text=True)
+    select = page.split('id="coordinator-body_slug"')[1].split("</select>")[0]
+    assert '<option selected value="zz-first">' in select
+
+
+def test_reloading_a_refused_operator_form_returns_to_the_mechanism(operator_client):
+    make_mechanism("alpha")
+    response = operator_client.get("/operator/mechanisms/alpha/bodies")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/operator/mechanisms/alpha"

@@ -143,3 +143,58 @@ def test_the_operator_lands_on_provisioning(app, world):
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"] == "/operator/"
     assert "Mechanism alpha" in client.get("/operator/").get_data(as_text=True)
+
+
+PAGES_FOR_MARKUP = [
+    ("a1-admin@test.example", "/m/alpha/b/a1/"),
+    ("a1-admin@test.example", "/m/alpha/b/a1/accounts/"),
+    ("a1-admin@test.example", "/m/alpha/b/a1/audit/"),
+    ("a1-admin@test.example", "/m/alpha/coordination/"),
+    ("a1-admin@test.example", "/account"),
+    ("operator@test.example", "/operator/mechanisms/alpha"),
+    ("operator@test.example", "/operator/mechanisms/new"),
+    (None, "/login"),
+]
+
+
+@pytest.mark.parametrize(("email", "url"), PAGES_FOR_MARKUP)
+def test_pages_have_unique_ids_labelled_fields_and_no_stray_attributes(app, world, email, url):
+    import re
+
+    client = app.test_client()
+    if email:
+        login(client, email)
+    html = client.get(url).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert '="None"' not in html
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", html):
+        if re.search(r'type="(hidden|submit)"', tag):
+            continue
+        field_id = re.search(r'\sid="([^"]+)"', tag)
+        assert field_id and field_id.group(1) in labelled, (url, tag)
+    headings = [int(h) for h in re.findall(r"<h([1-6])", html)]
+    assert headings and headings[0] == 1
+    assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False)), headings
+
+
+def test_an_error_inside_a_body_keeps_its_navigation(app, world):
+    client = app.test_client()
+    login(client, world.account("a1", "member"))
+    page = client.get("/m/alpha/b/a1/audit/").get_data(as_text=True)
+    assert 'class="subnav"' in page and "Body a1" in page
+
+
+def test_the_current_page_is_marked_in_the_body_navigation(app, world):
+    client = app.test_client()
+    login(client, world.account("a1", "admin"))
+    page = client.get("/m/alpha/b/a1/accounts/").get_data(as_text=True)
+    assert 'href="/m/alpha/b/a1/accounts/" aria-current="page"' in page
+
+
+def test_a_page_past_the_end_says_so(app, world):
+    client = app.test_client()
+    login(client, world.account("a1", "admin"))
+    page = client.get("/m/alpha/b/a1/accounts/?page=99").get_data(as_text=True)
+    assert "past the end" in page and "page=1" in page

@@ -48,7 +48,8 @@ def export_csv(ctx, actor_id=None, action=None, date_from=None, date_to=None):
             job_run_id=ctx.run_id,
             filename=f"audit-{date.today().isoformat()}.csv",
             content_type="text/csv; charset=utf-8",
-            data=buffer.getvalue().encode("utf-8"),
+            # with a byte-order mark, so that spreadsheet programs read UTF-8
+            data=buffer.getvalue().encode("utf-8-sig"),
         )
     )
     return {"rows": total}

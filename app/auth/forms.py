@@ -27,7 +27,11 @@ class SetPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            DataRequired(),
+            Length(max=MAX_LENGTH),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
     )
 
 

@@ -14,14 +14,14 @@ from tenants.models import User
 
 
 @job("auth.send_invitation", timeout=60, retries=3)
-def send_invitation(ctx, user_id: int, body_id: str, new_account: bool):
+def send_invitation(ctx, user_id: int, body_id: str):
     user = db.session.get(User, user_id)
     body = Body.get_scoped(body_id)
     if user is None or body is None:
         return {"sent": False}
     mechanism_language = _mechanism_language()
     with force_locale(user.language or mechanism_language):
-        if new_account:
+        if user.password_hash is None:  # never signed in: the link sets the password
             link = external_url("auth.set_password", token=make_set_password_token(user))
             text = _(
                 "You have been invited to %(body)s in Concert.\n\n"

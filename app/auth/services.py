@@ -14,7 +14,6 @@ def _send_invitation(sender, invitation) -> None:
         params={
             "user_id": invitation.user.id,
             "body_id": str(membership.body_id),
-            "new_account": invitation.new_account,
         },
         by=sender,
         tenant=Tenant(membership.mechanism_id, None, Layer.JOB),

@@ -38,7 +38,18 @@ class MechanismForm(FlaskForm):
     )
 
 
-class BodyForm(FlaskForm):
+class _PrefixedForm(FlaskForm):
+    """Several forms share one page: a prefix keeps their field ids apart."""
+
+    prefix_name = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.prefix_name)
+        super().__init__(*args, **kwargs)
+
+
+class BodyForm(_PrefixedForm):
+    prefix_name = "body"
     slug = StringField(
         _l("Identifier"), validators=[DataRequired(), Length(max=63)], description=SLUG_HELP
     )
@@ -48,11 +59,13 @@ class BodyForm(FlaskForm):
     coordinating = BooleanField(_l("Coordinating body"))
 
 
-class CoordinatorForm(FlaskForm):
+class CoordinatorForm(_PrefixedForm):
+    prefix_name = "coordinator"
     body_slug = SelectField(_l("Coordinating body"), choices=[])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(_PrefixedForm):
+    prefix_name = "invite"
     body_slug = SelectField(_l("Body"), choices=[])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[Length(max=200)])

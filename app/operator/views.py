@@ -74,7 +74,8 @@ def body_choices(bodies):
 
 def _forms(bodies, body_form=None, coordinator_form=None, invite_form=None):
     options = body_choices(bodies)
-    coordinator_form = coordinator_form or CoordinatorForm(formdata=None)
+    current = next((b.slug for b in bodies if b.is_coordinator), None)
+    coordinator_form = coordinator_form or CoordinatorForm(formdata=None, body_slug=current)
     invite_form = invite_form or InviteForm(formdata=None)
     coordinator_form.body_slug.choices = options
     invite_form.body_slug.choices = options
@@ -101,6 +102,13 @@ def _page(mechanism, bodies, status=200, **forms):
 def mechanism(slug):
     mechanism, bodies = _load()
     return _page(mechanism, bodies)
+
+
+@bp.get("/mechanisms/<slug>/<any(bodies, coordinator, invitations):form>")
+def form_address(slug, form):
+    """The address a refused form leaves in the browser: reloading it comes
+    back to the mechanism's page rather than to an error."""
+    return redirect(url_for("operator.mechanism", slug=slug))
 
 
 @bp.post("/mechanisms/<slug>/bodies")

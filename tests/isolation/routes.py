@@ -50,4 +50,5 @@ OPERATOR_ROUTES = {
     "operator.add_body": {"slug": "alpha"},
     "operator.designate": {"slug": "alpha"},
     "operator.invite": {"slug": "alpha"},
+    "operator.form_address": {"slug": "alpha", "form": "bodies"},
 }
