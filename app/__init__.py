@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 import tenants.setup
-from app import config, errors, i18n, security
+from app import config, errors, i18n, limits, security
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Mail goes to this log in the embedded default: never filter it out.
+    logging.getLogger("concert").setLevel(logging.INFO)
 
     db.init_app(app)
     # Batch mode lets SQLite alter tables; compare_type catches column type changes.
@@ -38,6 +40,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     tenants.setup.init_app(app)
     _install_services()
 
+    limits.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _register_blueprints(app)
     errors.init_app(app)
     security.init_app(app)
@@ -48,21 +56,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _template_helpers(app: Flask) -> None:
-    from flask import g
-    from flask_login import current_user
-
+    from app.spaces.current import current_spaces
     from tenants.models import Role
-    from tenants.spaces import spaces_for
-
-    def nav_spaces():
-        if not current_user.is_authenticated:
-            return []
-        if "nav_spaces" not in g:
-            g.nav_spaces = spaces_for(current_user)
-        return g.nav_spaces
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(Role=Role, nav_spaces=nav_spaces)
+    app.jinja_env.globals.update(Role=Role, nav_spaces=current_spaces)
 
 
 def _install_services() -> None:
@@ -77,6 +75,8 @@ def _install_services() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.account.views import bp as account_bp
+    from app.account.views import require_enrolment
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
@@ -93,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     layers["public"].register_blueprint(public_bp)
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.before_request(require_enrolment)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(operator_bp)
     # The public site's prefix (/m/<mechanism>) is the shortest: register it

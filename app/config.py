@@ -88,6 +88,13 @@ def load(app, overrides: dict | None = None) -> None:
         SESSION_COOKIE_SECURE=production,
         REMEMBER_COOKIE_SECURE=production,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        SESSION_COOKIE_NAME="__Host-concert" if production else "concert_session",
+        SESSION_IDLE_MINUTES=int(env.get("SESSION_IDLE_MINUTES", "30")),
+        SESSION_MAX_HOURS=int(env.get("SESSION_MAX_HOURS", "12")),
+        RATELIMIT_ENABLED=_flag(env.get("RATELIMIT_ENABLED"), default=True),
+        # How many reverse proxies in front of Concert set X-Forwarded-For and
+        # -Proto; without it those headers are ignored.
+        TRUSTED_PROXIES=int(env.get("TRUSTED_PROXIES", "0")),
         PER_PAGE=int(env.get("PER_PAGE", "50")),
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )

@@ -40,8 +40,20 @@ def _render(status: int, title=None, message=None):
     )
 
 
+TENANT_LAYERS = ("body", "coordination")
+
+
 def handle_http(error: HTTPException):
+    if error.code in (403, 404) and (request.blueprint or "").split(".")[0] in TENANT_LAYERS:
+        _audit_refusal(error.code)
     return _render(error.code or 500)
+
+
+def _audit_refusal(status: int) -> None:
+    """A refused look at a tenant's space is worth tracing (who, where)."""
+    from app.audit.services import record
+
+    record("access.refused", summary=f"{status} {request.method} {request.path}", on_its_own=True)
 
 
 def handle_csrf(error: CSRFError):

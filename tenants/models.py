@@ -112,6 +112,7 @@ class Body(MechanismOwned, db.Model):
     """A participating institution of a mechanism: the tenant."""
 
     __tablename__ = "bodies"
+    __tenant_body__ = True  # its row is written from its own space only
     __table_args__ = (
         sa.UniqueConstraint("mechanism_id", "slug"),
         # Exactly one coordinating body per mechanism: at most one is enforced
@@ -131,6 +132,9 @@ class Body(MechanismOwned, db.Model):
     visits_places: Mapped[bool] = mapped_column(default=True)
     is_coordinator: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by the body's administrators: every account of the body signs in
+    # with a second factor.
+    requires_two_factor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:
@@ -150,7 +154,16 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     is_operator: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    # Two-factor sign-in (TOTP): the shared secret once enrolled, and the last
+    # time step accepted, so that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -35,10 +35,13 @@ def _before_cursor_execute(conn: Connection, cursor, statement, parameters, cont
     wanted = _wanted()
     if conn.info.get(_INFO_KEY, ("", "")) == wanted:
         return
-    cursor.execute(
-        "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
-        (TENANT_SETTING, wanted[0], USER_SETTING, wanted[1]),
-    )
+    # A plain cursor of its own: the statement's cursor may be a server-side
+    # one, whose first statement is only declared, not run.
+    with cursor.connection.cursor() as plain:
+        plain.execute(
+            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+            (TENANT_SETTING, wanted[0], USER_SETTING, wanted[1]),
+        )
     conn.info[_INFO_KEY] = wanted
 
 
@@ -66,24 +69,29 @@ def install(engine: Engine) -> None:
 # --- DDL used by migrations -------------------------------------------------
 
 
-def enable(op, table: str, using: str | None = None, check: str | None = None) -> None:
-    """Turn on forced row-level security for ``table`` with one policy.
+def enable(op, table: str, using: str | None = None, also_read: str | None = None) -> None:
+    """Turn on forced row-level security for ``table``.
 
-    Default: rows of the current mechanism only, for reads and writes.
+    One policy for every command: rows of the current mechanism only (or
+    ``using``), read and written alike. ``also_read`` adds rows that may be
+    read, never written.
     """
     if op.get_bind().dialect.name != "postgresql":
         return
     using = using or f"mechanism_id = {CURRENT_MECHANISM}"
-    check = check or using
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
-    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({using}) WITH CHECK ({check})")
+    op.execute(f"DROP POLICY IF EXISTS read_also ON {table}")
+    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({using}) WITH CHECK ({using})")
+    if also_read:
+        op.execute(f"CREATE POLICY read_also ON {table} FOR SELECT USING ({also_read})")
 
 
 def disable(op, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute(f"DROP POLICY IF EXISTS read_also ON {table}")
     op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
     op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

@@ -130,7 +130,15 @@ _NOTHING = with_loader_criteria(MechanismOwned, lambda cls: sa.false(), include_
 
 
 def _apply_tenant_criteria(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
+    if state.is_insert or state.is_update or state.is_delete:
+        # Bulk statements write rows the flush check never sees (and could
+        # set mechanism_id or body_id to anything): tenant rows are written
+        # through the session's unit of work only.
+        touched = [m.class_.__name__ for m in state.all_mappers if is_tenant_owned(m.class_)]
+        if touched:
+            raise TenantError(f"bulk write of {', '.join(touched)}: use the session")
+        return
+    if not state.is_select:
         return
     # Refreshing expired attributes of an object already in the session loads
     # the same row by its full key: nothing new can be reached.
@@ -171,6 +179,9 @@ def _check_flush(session: Session, flush_context, instances) -> None:
                 obj.body_id = tenant.body_id
             if obj.body_id != tenant.body_id:
                 raise TenantError(f"{name} of another body written")
+        if getattr(obj, "__tenant_body__", False) and tenant.body_id not in (None, obj.id):
+            # A body's own row is changed from its own space, or by the platform.
+            raise TenantError(f"another {name} written")
 
 
 _installed = False

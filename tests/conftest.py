@@ -109,6 +109,8 @@ def _overrides(url: str, migrations_url: str, app_role: str | None = None, **ext
         "MAIL_SERVER": None,
         "WTF_CSRF_ENABLED": False,
         "JOB_RETRY_INTERVALS": [0],
+        # Tests sign in many times from one address; test_limits turns it on.
+        "RATELIMIT_ENABLED": False,
         **extra,
     }
 

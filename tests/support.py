@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from dataclasses import dataclass, field
 
+import pyotp
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.auth.passwords import hash_password
@@ -28,13 +31,20 @@ def make_body(mechanism: Mechanism, slug: str, kind: str = "ombuds", **fields) -
     return provisioning.add_body(mechanism_slug=mechanism.slug, slug=slug, kind=kind, **fields)
 
 
-def make_user(email: str, *, operator: bool = False, active: bool = True) -> User:
+def make_user(
+    email: str, *, operator: bool = False, active: bool = True, two_factor: bool | None = None
+) -> User:
+    """An account with PASSWORD; operators are enrolled in two-factor sign-in
+    unless told otherwise, as their role requires it."""
     user = User(
         email=email,
         display_name=email.split("@")[0],
         password_hash=_PASSWORD_HASH,
         is_operator=operator,
         active=active,
+        totp_secret=pyotp.random_base32()
+        if (operator if two_factor is None else two_factor)
+        else None,
     )
     db.session.add(user)
     db.session.commit()
@@ -53,9 +63,39 @@ def add_member(user: User, mechanism: Mechanism, body: Body, role: Role | str) -
 
 
 def login(client, email: str, password: str = PASSWORD):
+    """Sign in through the forms, with a code from the account's authenticator
+    when it has one (as a person would)."""
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.data[:500]
+    if response.headers["Location"].startswith("/login/code"):
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+        db.session.refresh(user)
+        response = client.post("/login/code", data={"code": next_code(user)})
+        assert response.status_code == 302, response.data[:500]
     return response
+
+
+def next_code(user: User) -> str:
+    """A code the account has not used yet (one per 30-second step)."""
+    step = int(time.time() // 30)
+    if user.totp_last_step is not None and user.totp_last_step >= step:
+        step = user.totp_last_step + 1
+    return pyotp.TOTP(user.totp_secret).at(step * 30)
+
+
+def sign_in(client, email: str) -> None:
+    """Open a signed-in session directly, for tests about something else than
+    signing in (the sign-in forms have their own tests)."""
+    from app.auth.models import UserSession, new_secret
+
+    user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+    token, token_hash = new_secret()
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash, second_factor_done=True))
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["sid"] = token
 
 
 def csrf_token_from(html: str) -> str:

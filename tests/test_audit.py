@@ -15,7 +15,7 @@ from app.audit.services import record
 from app.extensions import db
 from tenants import tenant_scope
 from tenants.context import Layer
-from tests.support import login
+from tests.support import sign_in
 from tests.world import build_world
 
 
@@ -71,7 +71,7 @@ def test_admins_browse_their_bodys_events_only(app, world):
     _add_events(world, "a2", 3, "secret.a2")
     _add_events(world, "a1", 2, "visible.a1")
     client = app.test_client()
-    login(client, world.account("a1", "admin"))
+    sign_in(client, world.account("a1", "admin"))
     page = client.get("/m/alpha/b/a1/audit/").get_data(as_text=True)
     assert "visible.a1 0 of a1" in page and "event of a1" in page
     assert "of a2" not in page and "secret.a2" not in page
@@ -81,7 +81,7 @@ def test_events_are_paginated_and_filtered(app, world):
     _add_events(world, "a1", 60, "bulk.recent")
     _add_events(world, "a1", 3, "bulk.old", days_ago=40)
     client = app.test_client()
-    login(client, world.account("a1", "admin"))
+    sign_in(client, world.account("a1", "admin"))
     first = client.get("/m/alpha/b/a1/audit/").get_data(as_text=True)
     assert "Page 1 of 2" in first and 'rel="next"' in first
     second = client.get("/m/alpha/b/a1/audit/?page=2").get_data(as_text=True)
@@ -101,7 +101,7 @@ def test_events_are_paginated_and_filtered(app, world):
 def test_the_export_is_a_job_whose_file_holds_the_filtered_events(app, world):
     _add_events(world, "a1", 3, "=cmd|evil")
     client = app.test_client()
-    login(client, world.account("a1", "admin"))
+    sign_in(client, world.account("a1", "admin"))
     response = client.post("/m/alpha/b/a1/audit/export", data={"action": "=cmd|evil"})
     status_url = response.headers["Location"]
     page = client.get(status_url).get_data(as_text=True)

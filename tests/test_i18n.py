@@ -36,7 +36,7 @@ def test_the_french_catalog_translates_every_string():
 def test_pages_follow_the_users_language(app, client):
     mechanism = make_mechanism("alpha", default_language="en")
     body = make_body(mechanism, "a1")
-    user = make_user("ann@example.org")
+    user = make_user("ann@example.org", two_factor=True)  # administrators need it
     from tests.support import add_member
 
     add_member(user, mechanism, body, "admin")

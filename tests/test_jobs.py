@@ -129,10 +129,10 @@ def test_a_failing_job_is_retried_by_the_worker(rq_app):
 def test_the_audit_export_runs_on_the_worker(rq_app):
     app, q = rq_app
     world = build_world()
-    from tests.support import login
+    from tests.support import sign_in
 
     client = app.test_client()
-    login(client, world.account("a1", "admin"))
+    sign_in(client, world.account("a1", "admin"))
     response = client.post("/m/alpha/b/a1/audit/export", data={})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)

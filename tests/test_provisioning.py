@@ -4,6 +4,9 @@ and writes nothing."""
 
 from __future__ import annotations
 
+import re
+
+import pyotp
 import pytest
 import sqlalchemy as sa
 
@@ -425,9 +428,17 @@ def test_the_first_operator_comes_from_a_command(app, cli, client):
     assert result.exit_code == 0, result.output
     link = result.output.strip().splitlines()[-1].replace("http://127.0.0.1:5000", "")
     response = client.post(
-        link, data={"password": "operator pass phrase", "confirm": "operator pass phrase"}
+        link,
+        data={"password": "quiet lantern orbit meadow", "confirm": "quiet lantern orbit meadow"},
     )
     assert response.status_code == 302
+    # an operator must set up two-factor sign-in before anything else
+    response = client.get("/operator/")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor"
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    response = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert "Your recovery codes" in response.get_data(as_text=True)
     assert client.get("/operator/").status_code == 200
     again = cli.invoke(args=["operator", "create", "--email", "ops@example.org", "--name", "X"])
     assert again.exit_code != 0 and "already exists" in again.output

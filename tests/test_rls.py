@@ -179,4 +179,4 @@ def test_a_pooled_connection_carries_no_tenant_into_the_next_request(world, back
         sa.text("SELECT current_setting(:k, true)"), {"k": rls.TENANT_SETTING}
     ).scalar() in ("", None)
     with tenant_scope(alpha.id, layer=Layer.PLATFORM), acting_user(None):
-        assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 8
+        assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 10

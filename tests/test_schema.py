@@ -17,6 +17,9 @@ GLOBAL_TABLES = {
     "users": "one account may work for bodies of several mechanisms",
     "audit_events": "also records platform events (sign-in) that have no tenant",
     "job_runs": "also tracks platform jobs (mail before a tenant is known)",
+    "user_sessions": "a signed-in browser belongs to an account",
+    "account_tokens": "links mailed to an account",
+    "recovery_codes": "an account's second-factor recovery codes",
 }
 
 

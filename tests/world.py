@@ -26,6 +26,8 @@ class World:
     bodies: dict[str, Body] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     job_runs: dict[str, uuid.UUID] = field(default_factory=dict)  # by user email
+    # per body: the membership of a spare member, for routes that act on one
+    spare_memberships: dict[str, uuid.UUID] = field(default_factory=dict)
     operator: User | None = None
 
     def account(self, body: str, role: Role | str) -> str:
@@ -45,10 +47,12 @@ def build_world() -> World:
             world.bodies[body_slug] = body
             for role in ROLES:
                 email = world.account(body_slug, role)
-                user = make_user(email)
+                user = make_user(email, two_factor=True)
                 world.users[email] = user
                 add_member(user, mechanism, body, role)
                 world.job_runs[email] = _finished_export(mechanism, body, user)
+            spare = make_user(f"{body_slug}-spare@test.example", two_factor=True)
+            world.spare_memberships[body_slug] = add_member(spare, mechanism, body, "member").id
     world.operator = make_user("operator@test.example", operator=True)
     return world
 

@@ -1,12 +1,19 @@
-"""A body's accounts and their roles."""
+"""A body's accounts and roles; its administrators invite, change roles,
+remove accounts, resend invitations and reset lost second factors."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from app.accounts import services
+from app.accounts.forms import InviteForm, PolicyForm, RoleForm
 from app.extensions import db
-from tenants.models import Membership, User
+from tenants import provisioning
+from tenants.models import Membership, Role, User
+from tenants.resolver import requires_role
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -21,4 +28,85 @@ def index():
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
-    return render_template("accounts/index.html", page=page)
+    return render_template(
+        "accounts/index.html",
+        page=page,
+        policy_form=PolicyForm(requires_two_factor=g.body.requires_two_factor),
+    )
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@requires_role(Role.ADMIN)
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            provisioning.invite_user(
+                mechanism_slug=g.mechanism.slug,
+                body_slug=g.body.slug,
+                email=form.email.data,
+                role=form.role.data,
+                display_name=form.display_name.data or "",
+                by=current_user,
+            )
+        except provisioning.ProvisioningError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("body.accounts.index"))
+    return render_template("accounts/invite.html", form=form), 422 if form.errors else 200
+
+
+def _act(action, *args) -> None:
+    try:
+        action(*args)
+    except services.AccountActionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("Done."), "success")
+
+
+@bp.post("/<membership_id>/role")
+@requires_role(Role.ADMIN)
+def change_role(membership_id):
+    membership = Membership.get_scoped_or_404(membership_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        _act(services.change_role, membership, Role(form.role.data), g.body)
+    else:
+        flash(_("Choose one of the roles."), "error")
+    return redirect(url_for("body.accounts.index"))
+
+
+@bp.post("/<membership_id>/remove")
+@requires_role(Role.ADMIN)
+def remove(membership_id):
+    membership = Membership.get_scoped_or_404(membership_id)
+    _act(services.remove, membership, g.body)
+    return redirect(url_for("body.accounts.index"))
+
+
+@bp.post("/<membership_id>/two-factor-reset")
+@requires_role(Role.ADMIN)
+def reset_two_factor(membership_id):
+    membership = Membership.get_scoped_or_404(membership_id)
+    _act(services.reset_two_factor, membership)
+    return redirect(url_for("body.accounts.index"))
+
+
+@bp.post("/<membership_id>/resend")
+@requires_role(Role.ADMIN)
+def resend(membership_id):
+    membership = Membership.get_scoped_or_404(membership_id)
+    _act(services.resend_invitation, membership, current_user)
+    return redirect(url_for("body.accounts.index"))
+
+
+@bp.post("/two-factor-policy")
+@requires_role(Role.ADMIN)
+def two_factor_policy():
+    form = PolicyForm()
+    if form.validate_on_submit():
+        _act(services.set_two_factor_policy, g.body, form.requires_two_factor.data)
+    return redirect(url_for("body.accounts.index"))

@@ -31,9 +31,13 @@ def record(
     actor: User | None = _UNSET,  # type: ignore[assignment]
     mechanism_id: int | None = _UNSET,  # type: ignore[assignment]
     body_id: uuid.UUID | None = _UNSET,  # type: ignore[assignment]
+    on_its_own: bool = False,
 ) -> AuditEvent:
     """Add an audit event to the session; it is committed with the write it
-    describes (or by the caller, for events without one)."""
+    describes (or by the caller, for events without one).
+
+    ``on_its_own`` commits it at once in a transaction of its own, leaving the
+    request's session untouched (for events about a refusal)."""
     tenant = current_tenant()
     if mechanism_id is _UNSET:
         mechanism_id = tenant.mechanism_id if tenant else None
@@ -51,12 +55,22 @@ def record(
         mechanism_id=mechanism_id,
         body_id=body_id,
         object_type=object_type,
-        object_id=str(object_id) if object_id is not None else None,
-        summary=(summary or "")[:500],
+        object_id=_printable(object_id, 64) if object_id is not None else None,
+        summary=_printable(summary, 500),
         client_address=request.remote_addr if has_request_context() else None,
     )
+    if on_its_own:
+        with Session(db.engine) as separate, separate.begin():
+            separate.add(event_row)
+        return event_row
     db.session.add(event_row)
     return event_row
+
+
+def _printable(value, limit: int) -> str:
+    """What a request sent may hold control characters (NUL among them),
+    which have no place in a log line and which PostgreSQL refuses."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(value or ""))[:limit]
 
 
 @dataclass(frozen=True)

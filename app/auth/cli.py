@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from app.audit.services import record
-from app.auth.tokens import make_set_password_token
+from app.auth import tokens
+from app.auth.models import TokenPurpose
 from app.extensions import db
 from app.mail import external_url
 from tenants.models import User
@@ -35,4 +36,6 @@ def create(email: str, display_name: str) -> None:
     record("operator.create", obj=user, actor=None, summary=email)
     db.session.commit()
     click.echo(f"Operator {email} created. Set the password within 7 days at:")
-    click.echo(external_url("auth.set_password", token=make_set_password_token(user)))
+    token = tokens.issue(user, TokenPurpose.INVITATION)
+    db.session.commit()
+    click.echo(external_url("auth.accept_invitation", token=token))

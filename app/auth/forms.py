@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from app.forms import choices
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, is_guessable
 
 
 class LoginForm(FlaskForm):
@@ -12,7 +11,22 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class SetPasswordForm(FlaskForm):
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
+    )
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, refused when it is easy to guess for this account."""
+
     password = PasswordField(
         _l("New password"),
         validators=[
@@ -24,6 +38,7 @@ class SetPasswordForm(FlaskForm):
             ),
         ],
         description=_l("At least 12 characters. A few unrelated words make a good one."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -32,14 +47,20 @@ class SetPasswordForm(FlaskForm):
             Length(max=MAX_LENGTH),
             EqualTo("password", message=_l("The passwords differ.")),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
 
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
 
-class AccountForm(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    language = SelectField(
-        _l("Language"),
-        choices=choices(
-            [("", _l("The mechanism's language")), ("en", "English"), ("fr", "Français")]
-        ),
-    )
+    def validate_password(self, field):
+        personal = [self.account.email, self.account.display_name] if self.account else []
+        personal += [part for p in list(personal) for part in p.replace("@", " ").split()]
+        if field.data and not field.errors and is_guessable(field.data, personal):
+            raise ValidationError(
+                _l(
+                    "This password is too easy to guess (common words, patterns or your own"
+                    " name). Try a few unrelated words."
+                )
+            )

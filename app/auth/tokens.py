@@ -1,40 +1,61 @@
-"""Signed, expiring, single-use links to set a password.
-
-The token names the account and a fingerprint of its current password hash:
-once a password is set the fingerprint changes and the link stops working.
-"""
+"""Single-use, expiring links sent by mail (invitations, password resets,
+e-mail address changes). Issuing a new one replaces any unused older one."""
 
 from __future__ import annotations
 
-import hashlib
+from datetime import timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+import sqlalchemy as sa
 
+from app.auth.models import AccountToken, TokenPurpose, digest, new_secret
+from app.auth.sessions import as_utc
 from app.extensions import db
-from tenants.models import User
+from tenants.models import User, utcnow
 
-SET_PASSWORD_MAX_AGE = 7 * 24 * 3600
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="concert.set-password")
-
-
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+LIFETIMES = {
+    TokenPurpose.INVITATION: timedelta(days=7),
+    TokenPurpose.PASSWORD_RESET: timedelta(hours=1),
+    TokenPurpose.EMAIL_CHANGE: timedelta(hours=24),
+}
 
 
-def make_set_password_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+def issue(user: User, purpose: TokenPurpose, *, new_email: str | None = None) -> str:
+    now = utcnow()
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    token, token_hash = new_secret()
+    db.session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=token_hash,
+            new_email=new_email,
+            expires_at=now + LIFETIMES[purpose],
+        )
+    )
+    return token
 
 
-def user_for_set_password_token(token: str) -> User | None:
-    try:
-        data = _serializer().loads(token, max_age=SET_PASSWORD_MAX_AGE)
-    except BadSignature:  # also covers an expired signature
+def find(token: str, purpose: TokenPurpose) -> AccountToken | None:
+    """The unused, unexpired token of this purpose, or None."""
+    if not token or len(token) > 100:
         return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.active or data.get("f") != _fingerprint(user):
+    row = db.session.scalars(
+        sa.select(AccountToken).where(
+            AccountToken.token_hash == digest(token), AccountToken.purpose == purpose
+        )
+    ).one_or_none()
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
-    return user
+    return row
+
+
+def consume(row: AccountToken) -> None:
+    row.used_at = utcnow()

@@ -49,6 +49,15 @@ MECHANISMS = [
     },
 ]
 
+# Accounts whose role requires two-factor sign-in are enrolled in advance
+# with these published keys, so that any authenticator app can sign them in.
+DEMO_TOTP_SECRETS = {
+    "operator@demo.concert.example": "OPERATORDEMOCONCERTKEYAAAAAAAAAA",
+    "coordinator@demo.concert.example": "COORDINATORDEMOCONCERTKEYAAAAAAA",
+    "admin@demo.concert.example": "ADMINDEMOCONCERTKEYAAAAAAAAAAAAA",
+    "aurelia-admin@demo.concert.example": "AURELIAADMINDEMOCONCERTKEYAAAAAA",
+}
+
 # (e-mail, name, [(mechanism, body, role)], operator?)
 ACCOUNTS = [
     ("operator@demo.concert.example", "Olu Operator", [], True),
@@ -126,6 +135,8 @@ def load(if_empty: bool) -> None:
             created += 1
         if not user.password_hash:
             user.password_hash = hash_password(DEMO_PASSWORD)
+        if email in DEMO_TOTP_SECRETS and not user.totp_secret:
+            user.totp_secret = DEMO_TOTP_SECRETS[email]
         db.session.commit()
         for mechanism_slug, body_slug, role in roles:
             if not _is_member(user, mechanism_slug, body_slug):

@@ -48,6 +48,7 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
     spec = registry.get(name)
     params = dict(params or {})
     json.dumps(params)  # plain values only: a job loads its objects itself
+    db.session.commit()  # the caller's work, in the caller's tenant
     tenant = tenant if tenant is not None else current_tenant()
     scope = (
         tenant_scope(tenant.mechanism_id, tenant.body_id, layer=tenant.layer)
@@ -72,6 +73,7 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
                 str(run.id),
                 run.mechanism_id,
                 str(run.body_id) if run.body_id else None,
+                tenant.layer.value if tenant else None,
                 job_id=str(run.id),
                 job_timeout=spec.timeout,
                 retry=Retry(max=spec.retries, interval=current_app.config["JOB_RETRY_INTERVALS"])
@@ -111,19 +113,22 @@ def _read(run_id: uuid.UUID) -> JobRun | None:
         return session.get(JobRun, run_id)
 
 
-def perform(run_id: str, mechanism_id: int | None, body_id: str | None) -> None:
-    """The RQ entry point: plain ids in, tenant set here."""
+def perform(
+    run_id: str, mechanism_id: int | None, body_id: str | None, layer: str | None = None
+) -> None:
+    """The RQ entry point: plain ids in, the tenant (and the layer the job was
+    started from) set here."""
     if not has_app_context():
         from app import create_app
 
         with create_app().app_context():
-            return perform(run_id, mechanism_id, body_id)
+            return perform(run_id, mechanism_id, body_id, layer)
     key = uuid.UUID(run_id)
     live = db.engine.dialect.name != "sqlite"
     try:
         if mechanism_id is None:
             return _perform(key, live=live)
-        with tenant_scope(mechanism_id, body_id, layer=Layer.JOB):
+        with tenant_scope(mechanism_id, body_id, layer=Layer(layer or Layer.JOB)):
             return _perform(key, live=live)
     finally:
         db.session.remove()

@@ -8,10 +8,10 @@ from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.spaces.current import current_spaces
 from tenants import coordination_reads
 from tenants.models import Body, Membership, Role
 from tenants.resolver import requires_role
-from tenants.spaces import spaces_for
 
 spaces_bp = Blueprint("spaces", __name__)
 body_bp = Blueprint("home", __name__)
@@ -21,7 +21,7 @@ coordination_bp = Blueprint("overview", __name__)
 @spaces_bp.get("/")
 @login_required
 def index():
-    spaces = spaces_for(current_user)
+    spaces = current_spaces()
     if current_user.is_operator and not spaces:
         return redirect(url_for("operator.mechanisms"))
     return render_template("spaces/index.html", spaces=spaces)

@@ -145,20 +145,18 @@ def upgrade():
     # directory and stay readable; everything a tenant owns is walled off.
     # A user also sees their own memberships, and the bodies they belong to,
     # across mechanisms (the space switcher); writes need the tenant.
-    rls.enable(op, "memberships", using=f"mechanism_id = {CM} OR user_id = {CU}",
-               check=f"mechanism_id = {CM}")
+    rls.enable(op, "memberships", also_read=f"user_id = {CU}")
     rls.enable(
         op, "bodies",
-        using=f"mechanism_id = {CM} OR EXISTS (SELECT 1 FROM memberships m"
-              f" WHERE m.mechanism_id = bodies.mechanism_id AND m.body_id = bodies.id"
-              f" AND m.user_id = {CU})",
-        check=f"mechanism_id = {CM}",
+        also_read=f"EXISTS (SELECT 1 FROM memberships m WHERE m.mechanism_id = bodies.mechanism_id"
+                  f" AND m.body_id = bodies.id AND m.user_id = {CU})",
     )
     rls.enable(op, "job_outputs")
-    # Platform rows (no mechanism) of the two global logs stay readable: an
-    # INSERT ... RETURNING must see the row it wrote.
-    rls.enable(op, "audit_events", using=f"mechanism_id IS NULL OR mechanism_id = {CM}")
-    rls.enable(op, "job_runs", using=f"mechanism_id IS NULL OR mechanism_id = {CM}")
+    # The two global logs: a tenant's rows to that tenant; platform rows (no
+    # mechanism) only while no tenant is set.
+    platform_or_tenant = f"mechanism_id = {CM} OR (mechanism_id IS NULL AND {CM} IS NULL)"
+    rls.enable(op, "audit_events", using=platform_or_tenant)
+    rls.enable(op, "job_runs", using=platform_or_tenant)
     if op.get_bind().dialect.name == "sqlite":
         for verb in ("UPDATE", "DELETE"):
             op.execute(

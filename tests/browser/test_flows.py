@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
+import pyotp
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.jobs.models import JobRun, JobState
 from tenants import tenant_scope
 from tenants.context import Layer
-from tenants.models import Role
-from tests.support import PASSWORD, add_member
+from tenants.models import Role, User
+from tests.support import PASSWORD, add_member, next_code
 
 
-def _sign_in(page, base, email):
-    page.goto(base + "/login")
+def _code_for(app, email: str) -> str:
+    with app.app_context():
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one()
+        return next_code(user)
+
+
+def _sign_in(page, server, email, password=PASSWORD):
+    page.goto(server["url"] + "/login")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
+    page.get_by_label("Code").fill(_code_for(server["app"], email))
     page.get_by_role("button", name="Sign in").click()
 
 
@@ -25,7 +39,7 @@ def test_sign_in_switch_body_and_sign_out(live_server, browser_page):
     with live_server["app"].app_context():
         add_member(world.users[email], world.mechanisms["beta"], world.bodies["b1"], Role.MEMBER)
 
-    _sign_in(page, base, email)
+    _sign_in(page, live_server, email)
     expect(page.get_by_role("heading", name="Your spaces")).to_be_visible()
 
     page.get_by_role("link", name="Body a1").first.click()
@@ -63,7 +77,7 @@ def test_a_job_page_follows_progress_by_itself(live_server, browser_page):
         db.session.commit()
         run_id = run.id
 
-    _sign_in(page, base, email)
+    _sign_in(page, live_server, email)
     page.goto(f"{base}/m/alpha/b/a1/jobs/{run_id}")
     expect(page.get_by_text("Waiting to start…")).to_be_visible()
 
@@ -81,3 +95,67 @@ def test_a_job_page_follows_progress_by_itself(live_server, browser_page):
         db.session.commit()
     expect(page.get_by_text("Done.")).to_be_visible()
     assert page.problems == []  # no CSP violation, no script error
+
+
+class _MailCatcher(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.text = ""
+
+    def emit(self, record):
+        self.text += record.getMessage() + "\n"
+
+
+def test_invitation_enrolment_code_sign_in_and_signing_out_elsewhere(
+    live_server, browser_page, _chromium
+):
+    page, base, world = browser_page, live_server["url"], live_server["world"]
+    mail = _MailCatcher()
+    logging.getLogger("concert.mail").addHandler(mail)
+    try:
+        # an administrator invites a newcomer to the coordinating body
+        _sign_in(page, live_server, world.account("a1", "admin"))
+        page.goto(base + "/m/alpha/b/a1/accounts/")
+        page.get_by_role("link", name="Invite someone").click()
+        page.get_by_label("E-mail address").fill("newcomer@test.example")
+        page.get_by_label("Name").fill("Nia Newcomer")
+        page.get_by_label("Role").select_option("editor")
+        page.get_by_role("button", name="Invite").click()
+        expect(page.get_by_text("Invitation sent to newcomer@test.example.")).to_be_visible()
+        link = re.search(r"http://\S+/invitation/\S+", mail.text).group(0)
+    finally:
+        logging.getLogger("concert.mail").removeHandler(mail)
+
+    newcomer = _chromium.new_context().new_page()
+    newcomer.goto(link.replace("http://127.0.0.1:5000", base))
+    newcomer.get_by_label("New password").fill("plum harbour violin sketch")
+    newcomer.get_by_label("Repeat the password").fill("plum harbour violin sketch")
+    newcomer.get_by_role("button", name="Save the password").click()
+
+    # a coordinating body requires two-factor sign-in: enrolment comes first
+    expect(newcomer.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
+    expect(newcomer.get_by_role("img", name="QR code of your two-factor key")).to_be_visible()
+    secret = newcomer.locator("code.secret").inner_text().strip()
+    newcomer.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
+    newcomer.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(newcomer.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    assert newcomer.locator("ul.codes li").count() == 10
+    newcomer.get_by_role("link", name="I have kept them").click()
+    expect(newcomer.get_by_role("heading", name="Your spaces")).to_be_visible()
+
+    # the same person signs in on a second device, with a code
+    second = _chromium.new_context().new_page()
+    _sign_in(second, live_server, "newcomer@test.example", "plum harbour violin sketch")
+    expect(second.get_by_role("heading", name="Your spaces")).to_be_visible()
+
+    # from the second device: sign out everywhere else
+    second.goto(base + "/account/sessions")
+    expect(second.get_by_text("this session")).to_be_visible()
+    second.get_by_role("button", name="Sign out everywhere else").click()
+    expect(second.get_by_text("Your other sessions are signed out.")).to_be_visible()
+
+    newcomer.goto(base + "/m/alpha/b/a1/")
+    expect(newcomer.get_by_role("heading", name="Sign in")).to_be_visible()
+    second.goto(base + "/m/alpha/b/a1/")
+    expect(second.get_by_role("heading", level=1)).to_have_text("Body a1")
+    assert page.problems == []

@@ -21,6 +21,12 @@ class TenantRoute:
 BODY_ROUTES: dict[str, TenantRoute] = {
     "body.home.home": TenantRoute(Role.EXTERNAL_EXPERT),
     "body.accounts.index": TenantRoute(Role.MEMBER),
+    "body.accounts.invite": TenantRoute(Role.ADMIN),
+    "body.accounts.change_role": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
+    "body.accounts.remove": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
+    "body.accounts.reset_two_factor": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
+    "body.accounts.resend": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
+    "body.accounts.two_factor_policy": TenantRoute(Role.ADMIN),
     "body.audit.events": TenantRoute(Role.ADMIN),
     "body.audit.export": TenantRoute(Role.ADMIN),
     "body.jobs.status": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
@@ -31,15 +37,27 @@ COORDINATION_ROUTES: dict[str, TenantRoute] = {
     "coordination.overview.home": TenantRoute(Role.MEMBER),
 }
 
-# Open to anyone, or to any signed-in user about their own account only.
+# Open to anyone, or to any signed-in user about their own account only
+# (those take no id: they act on the signed-in account).
 PUBLIC_ROUTES = {
     "static",
     "auth.login",
+    "auth.second_factor",
     "auth.logout",
-    "auth.set_password",
-    "auth.account",
+    "auth.request_reset",
+    "auth.accept_invitation",
+    "auth.reset_password",
     "spaces.index",
     "public.site.home",
+    "account.profile",
+    "account.change_password",
+    "account.change_email",
+    "account.confirm_email",
+    "account.sessions_list",
+    "account.sign_out_others",
+    "account.two_factor",
+    "account.new_recovery_codes",
+    "account.turn_off_two_factor",
 }
 
 # The operator's provisioning pages: anyone else gets 404.

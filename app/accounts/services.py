@@ -1,0 +1,85 @@
+"""What a body's administrators do with its accounts. Each action is
+audited; a body always keeps at least one administrator."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.audit.services import record
+from app.auth import sessions, two_factor
+from app.extensions import db
+from app.jobs.services import enqueue
+from tenants.models import Body, Membership, Role, User
+
+
+class AccountActionError(ValueError):
+    """An action refused with a message for people; nothing was written."""
+
+
+def _admins(body: Body) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(
+            Membership.body_id == body.id, Membership.role == Role.ADMIN
+        )
+    )
+
+
+def _keep_an_admin(membership: Membership, body: Body) -> None:
+    if membership.role is Role.ADMIN and _admins(body) <= 1:
+        raise AccountActionError(_("A body keeps at least one administrator."))
+
+
+def change_role(membership: Membership, role: Role, body: Body) -> None:
+    if role is membership.role:
+        return
+    if role is not Role.ADMIN:
+        _keep_an_admin(membership, body)
+    before = membership.role
+    membership.role = role
+    record(
+        "membership.role_change",
+        obj=membership,
+        summary=f"{membership.user.email}: {before.value} → {role.value}",
+    )
+    db.session.commit()
+
+
+def remove(membership: Membership, body: Body) -> None:
+    _keep_an_admin(membership, body)
+    email = membership.user.email
+    record("membership.remove", obj=membership, summary=email)
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def reset_two_factor(membership: Membership) -> None:
+    """A lost device: the account sets up its second factor again at its next
+    sign-in. Its sessions end, and it is told by mail."""
+    user: User = membership.user
+    if not user.has_two_factor:
+        raise AccountActionError(_("This account has no two-factor sign-in to reset."))
+    two_factor.reset(user)
+    ended = sessions.end_all(user)
+    record("account.two_factor_reset", obj=user, summary=f"{user.email}; {ended} sessions ended")
+    db.session.commit()
+    enqueue("auth.send_notice", params={"user_id": user.id, "notice": "two_factor_reset"})
+
+
+def resend_invitation(membership: Membership, by: User) -> None:
+    user: User = membership.user
+    if user.password_hash is not None:
+        raise AccountActionError(_("This account is already in use: there is nothing to resend."))
+    record("membership.invitation_resent", obj=membership, summary=user.email)
+    db.session.commit()
+    enqueue(
+        "auth.send_invitation",
+        params={"user_id": user.id, "body_id": str(membership.body_id)},
+        by=by,
+    )
+
+
+def set_two_factor_policy(body: Body, required: bool) -> None:
+    body.requires_two_factor = required
+    record("body.two_factor_policy", obj=body, summary="required" if required else "optional")
+    db.session.commit()

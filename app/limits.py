@@ -1,0 +1,34 @@
+"""Brute-force limits on the sign-in, two-factor, reset and invitation
+endpoints: per client address and per account. Counters live in Redis when
+REDIS_URL is set (shared by every server), else in memory."""
+
+from __future__ import annotations
+
+from flask import request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from tenants.models import normalise_email
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+PER_ADDRESS = "20 per minute; 200 per hour"
+PER_ACCOUNT = "5 per minute; 30 per hour"
+
+
+def submitted_account() -> str:
+    """The account a sign-in or reset form is about (also unknown ones)."""
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def pending_account() -> str:
+    """The account half-way through two-factor sign-in."""
+    return f"pending:{session.get('pending_user_id', '-')}"
+
+
+def init_app(app) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "concert-limits")
+    limiter.init_app(app)
