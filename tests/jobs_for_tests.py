@@ -60,3 +60,12 @@ def report_progress(ctx):
     with Session(db.engine) as other:
         seen = other.get(JobRun, ctx.run_id)
         return {"progress": seen.progress, "message": seen.message, "state": seen.state.value}
+
+
+@job("test.read_across_bodies", timeout=30, retries=0)
+def read_across_bodies(ctx):
+    """Only a job started by the coordination layer (or the platform) may."""
+    from tenants import coordination_reads
+
+    with coordination_reads():
+        return {"bodies": len(db.session.scalars(sa.select(Body)).all())}

@@ -160,3 +160,31 @@ def test_progress_is_visible_while_the_job_runs(rq_app):
     else:
         assert done.result == {"progress": 40, "message": "halfway there", "state": "running"}
     assert done.state is JobState.FINISHED and done.progress == 100
+
+
+def test_a_job_keeps_the_layer_it_was_started_from(rq_app):
+    app, q = rq_app
+    world = build_world()
+    alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
+    with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
+        from_body = enqueue("test.read_across_bodies")
+    with tenant_scope(alpha.id, a1.id, layer=Layer.COORDINATION):
+        from_coordination = enqueue("test.read_across_bodies")
+    _work(q)
+    assert _run(from_body).state is JobState.FAILED
+    assert _run(from_coordination).state is JobState.FINISHED
+
+
+def test_enqueue_saves_the_callers_work_in_the_callers_tenant(world):
+    alpha, a1, beta = world.mechanisms["alpha"], world.bodies["a1"], world.mechanisms["beta"]
+    with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
+        db.session.add(
+            JobOutput(
+                job_run_id=uuid.uuid4(), filename="mine.csv", content_type="text/csv", data=b"x"
+            )
+        )
+        enqueue("test.count_bodies", params={"label": "x"}, tenant=Tenant(beta.id))
+        saved = db.session.scalars(
+            sa.select(JobOutput).where(JobOutput.filename == "mine.csv")
+        ).one()
+    assert (saved.mechanism_id, saved.body_id) == (alpha.id, a1.id)

@@ -37,7 +37,8 @@ def _as_app(sql: str, mechanism_id=None, user_id=None, **params):
                 "v2": str(user_id or ""),
             },
         )
-        return conn.execute(sa.text(sql), params).all()
+        result = conn.execute(sa.text(sql), params)
+        return result.all() if result.returns_rows else []
 
 
 def test_the_application_role_is_plain(app, backend):
@@ -180,3 +181,66 @@ def test_a_pooled_connection_carries_no_tenant_into_the_next_request(world, back
     ).scalar() in ("", None)
     with tenant_scope(alpha.id, layer=Layer.PLATFORM), acting_user(None):
         assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 10
+
+
+def test_platform_log_rows_are_hidden_from_tenants(world, backend):
+    alpha = world.mechanisms["alpha"]
+    _as_app("INSERT INTO audit_events (occurred_at, action, summary) VALUES (now(), 'p', 'x')")
+    assert _as_app("SELECT id FROM audit_events WHERE mechanism_id IS NULL") != []
+    assert _as_app("SELECT id FROM audit_events WHERE mechanism_id IS NULL", alpha.id) == []
+    with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+        _as_app(
+            "INSERT INTO audit_events (occurred_at, action, summary) VALUES (now(), 'forged', 'x')",
+            alpha.id,
+        )
+    with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+        _as_app("UPDATE job_runs SET mechanism_id = NULL", alpha.id)
+
+
+def test_a_users_own_rows_are_read_only_across_mechanisms(world, backend):
+    beta = world.mechanisms["beta"]
+    user = world.users[world.account("a1", "admin")]
+    with db.engine.connect() as conn, conn.begin():
+        conn.execute(
+            sa.text("SELECT set_config(:k1, :v1, true), set_config(:k2, :v2, true)"),
+            {
+                "k1": rls.TENANT_SETTING,
+                "v1": str(beta.id),
+                "k2": rls.USER_SETTING,
+                "v2": str(user.id),
+            },
+        )
+        assert (
+            conn.execute(
+                sa.text("SELECT count(*) FROM memberships WHERE user_id = :u"), {"u": user.id}
+            ).scalar()
+            == 1
+        )  # visible...
+        deleted = conn.execute(
+            sa.text("DELETE FROM memberships WHERE user_id = :u"), {"u": user.id}
+        ).rowcount
+        updated = conn.execute(sa.text("UPDATE bodies SET name = 'x' WHERE slug = 'a1'")).rowcount
+    assert deleted == 0 and updated == 0  # ...but not writable from beta
+
+
+def test_the_tenant_reaches_streamed_queries_too(world, backend):
+    """A server-side cursor's statement is only declared: the setting goes
+    through a plain cursor of its own."""
+    alpha, beta = world.mechanisms["alpha"], world.mechanisms["beta"]
+    from app.audit.models import AuditEvent
+
+    db.session.rollback()
+    with tenant_scope(alpha.id, layer=Layer.PLATFORM):
+        assert db.session.scalar(sa.select(sa.func.count(Body.id))) == 2
+        with tenant_scope(beta.id, layer=Layer.PLATFORM):
+            streamed = db.session.scalars(
+                sa.select(AuditEvent.mechanism_id).execution_options(yield_per=10)
+            ).all()
+    assert streamed and set(streamed) == {beta.id}
+    db.session.rollback()
+    with tenant_scope(beta.id, layer=Layer.PLATFORM):
+        first = db.session.scalars(
+            sa.select(AuditEvent.mechanism_id).execution_options(yield_per=10)
+        ).all()
+    assert first and set(first) == {beta.id}
+    db.session.rollback()

@@ -216,3 +216,38 @@ def test_sqlite_connections_enforce_foreign_keys(tmp_path):
     with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         db.engine.dispose()
+
+
+def test_bulk_writes_of_tenant_rows_are_refused(world):
+    a1, a2 = world.bodies["a1"], world.bodies["a2"]
+    with tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
+        for statement in (
+            sa.update(JobOutput).values(body_id=a2.id),
+            sa.delete(JobOutput),
+            sa.insert(JobOutput).values(
+                mechanism_id=a1.mechanism_id,
+                body_id=a2.id,
+                job_run_id=uuid.uuid4(),
+                filename="x",
+                content_type="x",
+                data=b"x",
+            ),
+        ):
+            with pytest.raises(TenantError, match="bulk write"):
+                db.session.execute(statement)
+    db.session.rollback()
+
+
+def test_a_body_space_cannot_change_another_bodys_row(world):
+    mechanism_id, a1_id = world.bodies["a1"].mechanism_id, world.bodies["a1"].id
+    with tenant_scope(mechanism_id, a1_id, layer=Layer.BODY):
+        other = db.session.scalars(sa.select(Body).where(Body.slug == "a2")).one()
+        other.requires_two_factor = True
+        with pytest.raises(TenantError, match="another Body"):
+            db.session.flush()
+    db.session.rollback()
+    with tenant_scope(mechanism_id, a1_id, layer=Layer.BODY):
+        own = db.session.scalars(sa.select(Body).where(Body.slug == "a1")).one()
+        own.requires_two_factor = True
+        db.session.flush()
+    db.session.rollback()

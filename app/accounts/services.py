@@ -11,6 +11,7 @@ from app.auth import sessions, two_factor
 from app.extensions import db
 from app.jobs.services import enqueue
 from tenants.models import Body, Membership, Role, User
+from tenants.spaces import spaces_for
 
 
 class AccountActionError(ValueError):
@@ -55,10 +56,20 @@ def remove(membership: Membership, body: Body) -> None:
 
 def reset_two_factor(membership: Membership) -> None:
     """A lost device: the account sets up its second factor again at its next
-    sign-in. Its sessions end, and it is told by mail."""
+    sign-in. Its sessions end, and it is told by mail.
+
+    Only for an account that works for this body alone: an account is global,
+    and one body must not weaken its sign-in for the others."""
     user: User = membership.user
     if not user.has_two_factor:
         raise AccountActionError(_("This account has no two-factor sign-in to reset."))
+    if any(space.body.id != membership.body_id for space in spaces_for(user)):
+        raise AccountActionError(
+            _(
+                "This account also works for other bodies: ask the platform operator to reset"
+                " its two-factor sign-in."
+            )
+        )
     two_factor.reset(user)
     ended = sessions.end_all(user)
     record("account.two_factor_reset", obj=user, summary=f"{user.email}; {ended} sessions ended")

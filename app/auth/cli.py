@@ -39,3 +39,47 @@ def create(email: str, display_name: str) -> None:
     token = tokens.issue(user, TokenPurpose.INVITATION)
     db.session.commit()
     click.echo(external_url("auth.accept_invitation", token=token))
+
+
+def _account(email: str) -> User:
+    user = db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise click.ClickException(f"There is no account {email}.")
+    return user
+
+
+@operator_cli.command("reset-two-factor")
+@click.option("--email", required=True)
+def reset_two_factor(email: str) -> None:
+    """Forget an account's second factor (a lost device); it enrols again."""
+    from app.auth import sessions, two_factor
+
+    user = _account(email)
+    two_factor.reset(user)
+    ended = sessions.end_all(user)
+    record(
+        "account.two_factor_reset",
+        obj=user,
+        actor=None,
+        summary=f"{user.email} by the operator; {ended} sessions ended",
+    )
+    db.session.commit()
+    click.echo(f"Two-factor sign-in of {user.email} reset; it enrols again at its next sign-in.")
+
+
+@operator_cli.command("disable-account")
+@click.option("--email", required=True)
+@click.option("--enable", is_flag=True, help="Enable it again instead.")
+def disable_account(email: str, enable: bool) -> None:
+    """Disable (or enable) an account: a disabled one is signed out at once."""
+    from app.auth import sessions
+
+    user = _account(email)
+    user.active = enable
+    if not enable:
+        sessions.end_all(user)
+    record(
+        "account.enable" if enable else "account.disable", obj=user, actor=None, summary=user.email
+    )
+    db.session.commit()
+    click.echo(f"{user.email} is {'enabled' if enable else 'disabled'}.")
