@@ -182,6 +182,9 @@ class Membership(BodyOwned, db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # An invitation opens nothing until the person accepts it: from their list
+    # of spaces, or by setting their password from the invitation link.
+    accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = db.relationship(lazy="joined", innerjoin=True)
     body: Mapped[Body] = db.relationship(
@@ -192,6 +195,10 @@ class Membership(BodyOwned, db.Model):
         foreign_keys="[Membership.mechanism_id, Membership.body_id]",
         viewonly=True,
     )
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None
 
 
 def normalise_email(email: str) -> str:

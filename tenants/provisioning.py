@@ -17,7 +17,16 @@ from flask_babel import gettext as _
 
 from tenants.context import Layer, tenant_scope
 from tenants.database import db
-from tenants.models import Body, BodyKind, Mechanism, Membership, Role, User, normalise_email
+from tenants.models import (
+    Body,
+    BodyKind,
+    Mechanism,
+    Membership,
+    Role,
+    User,
+    normalise_email,
+    utcnow,
+)
 from tenants.signals import tenant_provisioned, user_invited
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -263,6 +272,7 @@ def invite_user(
     display_name: str = "",
     by: User | None = None,
     notify: bool = True,
+    accepted: bool = False,
 ) -> Invitation:
     """Give an account (new or existing) a role in a body; ``notify`` sends
     the invitation mail (a new account gets a link to set its password)."""
@@ -279,9 +289,7 @@ def invite_user(
             db.session.add(user)
             db.session.flush()
         elif user.is_operator:
-            raise ProvisioningError(
-                _("Operator accounts provision the platform; they cannot belong to a body.")
-            )
+            raise ProvisioningError(_("This address cannot be invited to a body."))
         elif db.session.scalar(
             sa.select(Membership.id).where(
                 Membership.body_id == body.id, Membership.user_id == user.id
@@ -289,7 +297,11 @@ def invite_user(
         ):
             raise ProvisioningError(_("%(email)s already belongs to this body.", email=email))
         membership = Membership(
-            mechanism_id=mechanism.id, body_id=body.id, user_id=user.id, role=role
+            mechanism_id=mechanism.id,
+            body_id=body.id,
+            user_id=user.id,
+            role=role,
+            accepted_at=utcnow() if accepted else None,
         )
         db.session.add(membership)
         db.session.flush()
@@ -299,3 +311,39 @@ def invite_user(
     if notify:
         user_invited.send(by, invitation=invitation)
     return invitation
+
+
+def _pending(user: User, membership_id) -> Membership:
+    from tenants.spaces import invitations_for
+
+    for space in invitations_for(user):
+        if str(space.membership.id) == str(membership_id):
+            return space.membership
+    raise ProvisioningError(_("This invitation is no longer open."))
+
+
+@_atomic
+def answer_invitation(user: User, membership_id, *, accept: bool) -> Membership:
+    """The invited person accepts (the body opens to them) or declines (the
+    invitation is deleted). Only their own open invitations can be answered."""
+    membership = _pending(user, membership_id)
+    with tenant_scope(membership.mechanism_id, layer=Layer.PLATFORM):
+        action = "membership.accept" if accept else "membership.decline"
+        _announce(user, action, membership.mechanism_id, membership, membership.body_id, user.email)
+        if accept:
+            membership.accepted_at = utcnow()
+        else:
+            db.session.delete(membership)
+        db.session.commit()
+    return membership
+
+
+def accept_all_invitations(user: User) -> int:
+    """A new account that set its password from an invitation link accepted
+    what it was invited to (the link proved the address)."""
+    from tenants.spaces import invitations_for
+
+    pending = invitations_for(user)
+    for space in pending:
+        answer_invitation(user, space.membership.id, accept=True)
+    return len(pending)

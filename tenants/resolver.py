@@ -98,7 +98,9 @@ def _resolve_member_layer(layer: Layer):
         if body is not None:
             membership = db.session.scalars(
                 sa.select(Membership).where(
-                    Membership.body_id == body.id, Membership.user_id == current_user.id
+                    Membership.body_id == body.id,
+                    Membership.user_id == current_user.id,
+                    Membership.accepted_at.is_not(None),
                 )
             ).one_or_none()
     if membership is None:

@@ -58,6 +58,7 @@ def add_member(user: User, mechanism: Mechanism, body: Body, role: Role | str) -
         email=user.email,
         role=role,
         notify=False,
+        accepted=True,
     )
     return invitation.membership
 

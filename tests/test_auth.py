@@ -271,19 +271,6 @@ def test_an_invitee_without_a_password_gets_a_link_from_every_invitation(app, ca
     assert "/invitation/" in caplog.text
 
 
-def test_inviting_an_existing_account_adds_the_body_without_a_link(app, caplog):
-    alpha = make_mechanism("alpha")
-    a1 = make_body(alpha, "a1")
-    make_body(alpha, "a2")
-    add_member(make_user("ann@example.org"), alpha, a1, "member")
-    caplog.set_level(logging.INFO, logger="concert.mail")
-    provisioning.invite_user(
-        mechanism_slug="alpha", body_slug="a2", email="ann@example.org", role="member"
-    )
-    assert "You now have access to Body a2" in caplog.text
-    assert "/invitation/" not in caplog.text
-
-
 def test_reset_answers_alike_for_known_and_unknown_addresses(app, client, caplog):
     make_user("ann@example.org")
     caplog.set_level(logging.INFO, logger="concert.mail")

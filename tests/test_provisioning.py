@@ -464,7 +464,7 @@ def test_operator_accounts_never_join_a_body(app, cli):
             "admin",
         ]
     )
-    assert result.exit_code != 0 and "cannot belong to a body" in result.output
+    assert result.exit_code != 0 and "cannot be invited to a body" in result.output
 
 
 def test_an_operator_with_a_membership_still_reads_no_tenant_content(app):

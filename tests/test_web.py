@@ -3,6 +3,8 @@ space switcher, the public site."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.extensions import db
@@ -89,6 +91,7 @@ def test_state_changing_requests_need_the_csrf_token(make_app):
         url = rule.rule.replace("<mechanism_slug>", "alpha").replace("<body_slug>", "a1")
         url = url.replace("<slug>", "alpha").replace("<token>", "x").replace("<run_id>", "x")
         url = url.replace("<membership_id>", "x")
+        url = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", url)
         for method in methods:
             response = client.open(url, method=method, data={})
             assert response.status_code == 400, (method, url)

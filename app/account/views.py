@@ -70,6 +70,7 @@ def change_password():
         else:
             current_user.password_hash = hash_password(form.password.data)
             current_user.password_changed_at = utcnow()
+            tokens.revoke(current_user)  # a reset asked for earlier must not undo it
             ended = sessions.end_all(current_user, keep=sessions.current_row())
             _audit("account.password_change", f"{ended} other sessions ended")
             db.session.commit()
@@ -91,7 +92,9 @@ def change_email():
         except ProvisioningError as error:
             form.email.errors.append(str(error))
             new_email = None
-        if new_email and not verify_password(current_user, form.current.data):
+        if new_email == current_user.email:
+            form.email.errors.append(_("That is already your address."))
+        elif new_email and not verify_password(current_user, form.current.data):
             form.current.errors.append(_("This is not your current password."))
         elif new_email:
             _audit("account.email_change_requested", new_email)
@@ -126,6 +129,7 @@ def confirm_email(token: str):
         return redirect(url_for("account.profile"))
     old = current_user.email
     current_user.email = row.new_email
+    tokens.revoke(current_user)  # links mailed to the old address stop working
     _audit("account.email_change", f"{old} → {row.new_email}")
     db.session.commit()
     flash(_("Your e-mail address is now %(email)s.", email=row.new_email), "success")
@@ -209,6 +213,7 @@ def turn_off_two_factor():
         two_factor.reset(current_user)
         _audit("account.two_factor_removed")
         db.session.commit()
+        enqueue("auth.send_notice", params={"user_id": current_user.id, "notice": "two_factor_off"})
         flash(_("Two-factor sign-in is off."), "info")
     return redirect(url_for("account.two_factor"))
 
@@ -222,5 +227,5 @@ def require_enrolment():
         return None
     if not two_factor.is_required(current_user, current_spaces()):
         return None
-    flash(_("Your role requires two-factor sign-in. Set it up to continue."), "info")
+    flash(_("Your account must use two-factor sign-in. Set it up to continue."), "info")
     return redirect(url_for("account.two_factor"))

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.auth import sessions, two_factor
+from app.auth import sessions, tokens, two_factor
+from app.auth.models import TokenPurpose
 from app.extensions import db
 from app.jobs.services import enqueue
 from tenants.models import Body, Membership, Role, User
@@ -21,7 +22,9 @@ class AccountActionError(ValueError):
 def _admins(body: Body) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Membership.id)).where(
-            Membership.body_id == body.id, Membership.role == Role.ADMIN
+            Membership.body_id == body.id,
+            Membership.role == Role.ADMIN,
+            Membership.accepted_at.is_not(None),
         )
     )
 
@@ -48,9 +51,12 @@ def change_role(membership: Membership, role: Role, body: Body) -> None:
 
 def remove(membership: Membership, body: Body) -> None:
     _keep_an_admin(membership, body)
-    email = membership.user.email
-    record("membership.remove", obj=membership, summary=email)
+    user: User = membership.user
+    record("membership.remove", obj=membership, summary=user.email)
     db.session.delete(membership)
+    db.session.flush()
+    if user.password_hash is None and not spaces_for(user):
+        tokens.revoke(user, TokenPurpose.INVITATION)  # invited, never came, now removed
     db.session.commit()
 
 
@@ -79,8 +85,8 @@ def reset_two_factor(membership: Membership) -> None:
 
 def resend_invitation(membership: Membership, by: User) -> None:
     user: User = membership.user
-    if user.password_hash is not None:
-        raise AccountActionError(_("This account is already in use: there is nothing to resend."))
+    if not membership.pending:
+        raise AccountActionError(_("This invitation was accepted: there is nothing to resend."))
     record("membership.invitation_resent", obj=membership, summary=user.email)
     db.session.commit()
     enqueue(

@@ -57,14 +57,14 @@ def invite():
     return render_template("accounts/invite.html", form=form), 422 if form.errors else 200
 
 
-def _act(action, *args) -> None:
+def _act(done: str, action, *args) -> None:
     try:
         action(*args)
     except services.AccountActionError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
-        flash(_("Done."), "success")
+        flash(done, "success")
 
 
 @bp.post("/<membership_id>/role")
@@ -73,7 +73,17 @@ def change_role(membership_id):
     membership = Membership.get_scoped_or_404(membership_id)
     form = RoleForm()
     if form.validate_on_submit():
-        _act(services.change_role, membership, Role(form.role.data), g.body)
+        _act(
+            _(
+                "The role of %(name)s is now %(role)s.",
+                name=membership.user.display_name,
+                role=Role(form.role.data).label,
+            ),
+            services.change_role,
+            membership,
+            Role(form.role.data),
+            g.body,
+        )
     else:
         flash(_("Choose one of the roles."), "error")
     return redirect(url_for("body.accounts.index"))
@@ -83,7 +93,12 @@ def change_role(membership_id):
 @requires_role(Role.ADMIN)
 def remove(membership_id):
     membership = Membership.get_scoped_or_404(membership_id)
-    _act(services.remove, membership, g.body)
+    _act(
+        _("%(name)s no longer belongs to this body.", name=membership.user.display_name),
+        services.remove,
+        membership,
+        g.body,
+    )
     return redirect(url_for("body.accounts.index"))
 
 
@@ -91,7 +106,15 @@ def remove(membership_id):
 @requires_role(Role.ADMIN)
 def reset_two_factor(membership_id):
     membership = Membership.get_scoped_or_404(membership_id)
-    _act(services.reset_two_factor, membership)
+    _act(
+        _(
+            "The two-factor sign-in of %(name)s is reset; they set it up again at their next"
+            " sign-in.",
+            name=membership.user.display_name,
+        ),
+        services.reset_two_factor,
+        membership,
+    )
     return redirect(url_for("body.accounts.index"))
 
 
@@ -99,7 +122,15 @@ def reset_two_factor(membership_id):
 @requires_role(Role.ADMIN)
 def resend(membership_id):
     membership = Membership.get_scoped_or_404(membership_id)
-    _act(services.resend_invitation, membership, current_user)
+    _act(
+        _(
+            "A new invitation is on its way to %(email)s; the earlier link no longer works.",
+            email=membership.user.email,
+        ),
+        services.resend_invitation,
+        membership,
+        current_user,
+    )
     return redirect(url_for("body.accounts.index"))
 
 
@@ -108,5 +139,10 @@ def resend(membership_id):
 def two_factor_policy():
     form = PolicyForm()
     if form.validate_on_submit():
-        _act(services.set_two_factor_policy, g.body, form.requires_two_factor.data)
+        _act(
+            _("The two-factor rule of the body is saved."),
+            services.set_two_factor_policy,
+            g.body,
+            form.requires_two_factor.data,
+        )
     return redirect(url_for("body.accounts.index"))

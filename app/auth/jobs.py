@@ -41,7 +41,8 @@ def send_invitation(ctx, user_id: int, body_id: str):
             )
         else:
             text = _(
-                "You now have access to %(body)s in Concert. Sign in with your usual account.",
+                "You are invited to %(body)s in Concert. Sign in with your usual account to"
+                " accept or decline: the invitation waits on your list of spaces.",
                 body=body.name,
             )
         deliver(user.email, _("Your access to %(body)s", body=body.name), text)
@@ -111,6 +112,7 @@ def send_notice(ctx, user_id: int, notice: str):
         subjects = {
             "two_factor_reset": _("Your two-factor sign-in was reset"),
             "password_changed": _("Your password was changed"),
+            "two_factor_off": _("Your two-factor sign-in was turned off"),
         }
         texts = {
             "two_factor_reset": _(
@@ -121,6 +123,10 @@ def send_notice(ctx, user_id: int, notice: str):
             "password_changed": _(
                 "The password of your Concert account was changed. If it was"
                 " not you, reset it and tell your body's administrator."
+            ),
+            "two_factor_off": _(
+                "Two-factor sign-in was turned off for your Concert account. If it was not"
+                " you, reset your password and tell your body's administrator."
             ),
         }
         deliver(user.email, subjects[notice], texts[notice])

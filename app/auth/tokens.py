@@ -19,17 +19,19 @@ LIFETIMES = {
 }
 
 
-def issue(user: User, purpose: TokenPurpose, *, new_email: str | None = None) -> str:
-    now = utcnow()
-    db.session.execute(
-        sa.update(AccountToken)
-        .where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=now)
+def revoke(user: User, *purposes: TokenPurpose) -> None:
+    """Retire the account's unused links (of these purposes, or all): after a
+    password or address change, an older link must not undo it."""
+    stmt = sa.update(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.used_at.is_(None)
     )
+    if purposes:
+        stmt = stmt.where(AccountToken.purpose.in_(purposes))
+    db.session.execute(stmt.values(used_at=utcnow()))
+
+
+def issue(user: User, purpose: TokenPurpose, *, new_email: str | None = None) -> str:
+    revoke(user, purpose)
     token, token_hash = new_secret()
     db.session.add(
         AccountToken(
@@ -37,7 +39,7 @@ def issue(user: User, purpose: TokenPurpose, *, new_email: str | None = None) ->
             purpose=purpose,
             token_hash=token_hash,
             new_email=new_email,
-            expires_at=now + LIFETIMES[purpose],
+            expires_at=utcnow() + LIFETIMES[purpose],
         )
     )
     return token

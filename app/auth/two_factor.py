@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
+import unicodedata
 
 import pyotp
 import segno
@@ -42,8 +43,10 @@ def code_is_valid(secret: str, code: str, after_step: int | None = None) -> int 
     """The time step ``code`` belongs to (now, or one step either side for
     clock drift), provided it is later than ``after_step``; else None."""
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isdecimal() and len(code) == 6):
         return None
+    # Digits of any script count as what they are (a keyboard may send them).
+    code = "".join(str(unicodedata.digit(ch)) for ch in code)
     totp = pyotp.TOTP(secret)
     current = _step()
     for step in (current - 1, current, current + 1):
@@ -85,16 +88,20 @@ def issue_recovery_codes(user: User) -> list[str]:
         "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
         for _ in range(RECOVERY_CODES)
     ]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=digest(c)) for c in codes)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=digest(_bare(c))) for c in codes)
     return codes
 
 
+def _bare(code: str) -> str:
+    """A recovery code as typed: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
 def use_recovery_code(user: User, code: str) -> bool:
-    cleaned = "".join(code.lower().split())
     row = db.session.scalars(
         sa.select(RecoveryCode).where(
             RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == digest(cleaned),
+            RecoveryCode.code_hash == digest(_bare(code)),
             RecoveryCode.used_at.is_(None),
         )
     ).one_or_none()

@@ -18,6 +18,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.extensions import db, login_manager
 from app.jobs.services import enqueue
 from app.limits import PER_ACCOUNT, PER_ADDRESS, limiter, pending_account, submitted_account
+from tenants import provisioning
 from tenants.models import User, normalise_email, utcnow
 
 bp = Blueprint("auth", __name__)
@@ -96,8 +97,15 @@ def second_factor():
             used = "totp"
         elif two_factor.use_recovery_code(user, code):
             used = "recovery code"
-            _audit(
-                "auth.recovery_code_used", user, f"{two_factor.remaining_recovery_codes(user)} left"
+            left = two_factor.remaining_recovery_codes(user)
+            _audit("auth.recovery_code_used", user, f"{left} left")
+            flash(
+                _(
+                    "You signed in with a recovery code; %(count)d remain. Make new ones"
+                    " from your account when few are left.",
+                    count=left,
+                ),
+                "info",
             )
         else:
             used = None
@@ -164,6 +172,7 @@ def _set_password(token: str, purpose: TokenPurpose):
     form = NewPasswordForm(account=user)
     if form.validate_on_submit():
         tokens.consume(row)
+        tokens.revoke(user)  # no other link may undo this password
         user.password_hash = hash_password(form.password.data)
         user.password_changed_at = utcnow()
         ended = sessions.end_all(user)
@@ -173,8 +182,13 @@ def _set_password(token: str, purpose: TokenPurpose):
             db.session.commit()
             flash(_("Your password is changed. Sign in with it and your code."), "success")
             return redirect(url_for("auth.login"))
+        if purpose is TokenPurpose.INVITATION:
+            provisioning.accept_all_invitations(user)
         sessions.start(user, second_factor_done=True)
-        flash(_("Your password is set. Welcome to Concert."), "success")
+        if purpose is TokenPurpose.INVITATION:
+            flash(_("Your password is set. Welcome to Concert."), "success")
+        else:
+            flash(_("Your password is changed."), "success")
         return _signed_in(user, None)
     template = "auth/set_password.html"
     return render_template(template, form=form, user=user, purpose=purpose.value), (

@@ -146,6 +146,7 @@ def load(if_empty: bool) -> None:
                     email=email,
                     role=role,
                     notify=False,
+                    accepted=True,
                 )
                 created += 1
     click.echo(f"Demo data ready ({created} records added). Password: {DEMO_PASSWORD}")

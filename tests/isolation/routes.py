@@ -48,6 +48,9 @@ PUBLIC_ROUTES = {
     "auth.accept_invitation",
     "auth.reset_password",
     "spaces.index",
+    # takes a membership id, found among the signed-in person's own open
+    # invitations only (test_consent.py proves another id answers 404)
+    "spaces.answer_invitation",
     "public.site.home",
     "account.profile",
     "account.change_password",
