@@ -21,6 +21,20 @@ def submitted_account() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
+def signed_in_account() -> str:
+    """The signed-in account whose current password a form checks."""
+    from flask_login import current_user
+
+    return f"password-check:{current_user.get_id()}"
+
+
+# Pages that ask for the current password share one counter per account, so
+# that a stolen session cannot guess the password through them.
+password_checks = limiter.shared_limit(
+    PER_ACCOUNT, scope="password-check", key_func=signed_in_account, methods=["POST"]
+)
+
+
 def pending_account() -> str:
     """The account half-way through two-factor sign-in."""
     return f"pending:{session.get('pending_user_id', '-')}"

@@ -122,3 +122,43 @@ def test_refused_looks_at_a_space_are_audited(body, app, owner_engine):
         ).all()
     assert ("out@example.org", "404 GET /m/alpha/b/plain/accounts/") in rows
     assert ("staff@example.org", "403 GET /m/alpha/b/plain/audit/") in rows
+
+
+def test_a_pending_invitation_gives_no_say_over_the_account(body, app):
+    alpha = body["alpha"]
+    other = make_body(alpha, "other")
+    outsider = make_user("outsider@example.org", two_factor=True)
+    add_member(outsider, alpha, other, "member")
+    from tenants import provisioning
+
+    pending = provisioning.invite_user(
+        mechanism_slug="alpha",
+        body_slug="plain",
+        email="outsider@example.org",
+        role="member",
+        notify=False,
+    ).membership
+    client = body["client"]
+    response = client.post(f"/m/alpha/b/plain/accounts/{pending.id}/two-factor-reset")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "no two-factor sign-in to reset" in page
+    assert "outsider@example" in page and ">outsider<" not in page
+    db.session.expire_all()
+    assert db.session.get(type(outsider), outsider.id).has_two_factor
+
+
+def test_a_pending_administrator_invitation_can_be_withdrawn(body):
+    from tenants import provisioning
+
+    pending = provisioning.invite_user(
+        mechanism_slug="alpha",
+        body_slug="plain",
+        email="wrong@example.org",
+        role="admin",
+        notify=False,
+    ).membership
+    client = body["client"]
+    client.post(f"/m/alpha/b/plain/accounts/{pending.id}/role", data={"role": "member"})
+    assert _role(body, pending) is Role.MEMBER
+    client.post(f"/m/alpha/b/plain/accounts/{pending.id}/remove")
+    assert _role(body, pending) is None

@@ -301,3 +301,18 @@ def test_a_reset_changes_the_password_and_ends_every_session(app, client, caplog
 def test_pages_for_accounts_need_sign_in(app, client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_odd_input_never_breaks_sign_in(app, client):
+    make_user("ann@example.org")
+    for email in ("ann\x00@example.org", "\x00", "a" * 5000):
+        response = client.post("/login", data={"email": email, "password": "x"})
+        assert response.status_code in (200, 422), email
+    assert client.post("/reset-password", data={"email": "a\x00b@example.org"}).status_code in (
+        302,
+        422,
+    )
+    response = client.post(
+        "/login?next=//[x", data={"email": "ann@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"

@@ -70,3 +70,18 @@ def test_proxy_headers_count_only_when_configured(make_app):
     forwarded = {"X-Forwarded-For": "203.0.113.9"}
     assert _address_seen(make_app(), forwarded) == "127.0.0.1"
     assert _address_seen(make_app(TRUSTED_PROXIES=1), forwarded) == "203.0.113.9"
+
+
+def test_guessing_the_current_password_from_a_session_is_limited(limited):
+    client = limited.test_client()
+    from tests.support import login
+
+    login(client, "ann@example.org")
+    statuses = []
+    for path, data in [
+        ("/account/password", {"current": "guess", "password": "x", "confirm": "x"}),
+        ("/account/email", {"current": "guess", "email": "x@example.org"}),
+        ("/account/two-factor/off", {"current": "guess"}),
+    ] * 2:
+        statuses.append(client.post(path, data=data).status_code)
+    assert 429 in statuses and statuses.index(429) == 5  # one counter for all of them

@@ -4,6 +4,7 @@ resets by an administrator."""
 from __future__ import annotations
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -52,7 +53,6 @@ def test_a_code_is_refused_when_replayed(app, client):
 def test_codes_one_step_off_are_accepted_for_clock_drift(app):
     secret = pyotp.random_base32()
     totp = pyotp.TOTP(secret)
-    import time
 
     now = time.time()
     assert two_factor.code_is_valid(secret, totp.at(now - 30)) is not None
@@ -152,8 +152,18 @@ def test_enrolment_needs_a_right_code_and_shows_recovery_codes_once(app, client)
     page = client.get("/account/two-factor").get_data(as_text=True)
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
     assert 'src="data:image/svg+xml' in page  # the QR code, drawn here
-    assert client.post("/account/two-factor", data={"code": "123456"}).status_code == 422
-    done = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert (
+        client.post("/account/two-factor", data={"code": "123456", "current": PASSWORD}).status_code
+        == 422
+    )
+    no_password = client.post(
+        "/account/two-factor", data={"code": pyotp.TOTP(secret).now(), "current": "wrong"}
+    )
+    assert no_password.status_code == 422 and not _user().has_two_factor
+    done = client.post(
+        "/account/two-factor",
+        data={"code": pyotp.TOTP(secret).at(time.time() + 30), "current": PASSWORD},
+    )
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.get_data(as_text=True))
     assert len(codes) == 10
     assert _user().totp_secret == secret
@@ -229,3 +239,27 @@ def test_the_operator_resets_and_disables_accounts_from_the_command_line(app, cl
     )
     result = cli.invoke(args=["operator", "disable-account", "--email", "nobody@example.org"])
     assert result.exit_code != 0 and "no account" in result.output
+
+
+def test_the_session_identifier_changes_once_the_code_is_accepted(app, client):
+    user = make_user("ann@example.org", two_factor=True)
+    _password_step(client)
+    half_way = client.get_cookie("concert_session").value
+    client.post("/login/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
+    assert client.get("/account").status_code == 200
+    thief = app.test_client()
+    thief.set_cookie("concert_session", half_way)
+    assert thief.get("/account").status_code == 302
+
+
+def test_the_key_being_set_up_never_travels_in_the_cookie(app, client):
+    make_user("ann@example.org")
+    login(client, "ann@example.org")
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    serializer = app.session_interface.get_signing_serializer(app)
+    contents = serializer.loads(client.get_cookie("concert_session").value)
+    assert secret not in str(contents)
+    # the same session is offered the same key until it enrols
+    again = client.get("/account/two-factor").get_data(as_text=True)
+    assert secret in again

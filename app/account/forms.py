@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import NewPasswordForm
 from app.auth.passwords import MAX_LENGTH
-from app.forms import choices
+from app.forms import Form, choices
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(
         _l("Language"),
@@ -30,12 +29,13 @@ class ChangePasswordForm(NewPasswordForm):
     current = _current_password()
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     current = _current_password()
     email = EmailField(_l("New e-mail address"), validators=[DataRequired(), Length(max=254)])
 
 
-class ConfirmCodeForm(FlaskForm):
+class ConfirmCodeForm(Form):
+    current = _current_password()
     code = StringField(
         _l("Code from the app"),
         validators=[DataRequired(), Length(max=10)],
@@ -43,5 +43,5 @@ class ConfirmCodeForm(FlaskForm):
     )
 
 
-class PasswordCheckForm(FlaskForm):
+class PasswordCheckForm(Form):
     current = _current_password()

@@ -4,7 +4,7 @@ two-factor sign-in and signed-in sessions."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,12 +21,12 @@ from app.auth.models import TokenPurpose
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.jobs.services import enqueue
+from app.limits import password_checks
 from app.spaces.current import current_spaces
 from tenants.models import User, utcnow
 from tenants.provisioning import ProvisioningError, check_email
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-PENDING_SECRET = "pending_totp_secret"  # noqa: S105 (a session key)
 
 # Pages a signed-in user may open before enrolling a required second factor.
 ENROLMENT_EXEMPT = {"account.two_factor", "auth.logout", "static"}
@@ -62,6 +62,7 @@ def profile():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@password_checks
 def change_password():
     form = ChangePasswordForm(account=current_user)
     if form.validate_on_submit():
@@ -84,6 +85,7 @@ def change_password():
 
 
 @bp.route("/email", methods=["GET", "POST"])
+@password_checks
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
@@ -154,6 +156,7 @@ def sign_out_others():
 
 
 @bp.route("/two-factor", methods=["GET", "POST"], endpoint="two_factor")
+@password_checks
 def two_factor_page():
     required = two_factor.is_required(current_user, current_spaces())
     if current_user.has_two_factor:
@@ -163,18 +166,24 @@ def two_factor_page():
             remaining=two_factor.remaining_recovery_codes(current_user),
             check_form=PasswordCheckForm(),
         )
-    secret = session.get(PENDING_SECRET) or two_factor.new_secret()
-    session[PENDING_SECRET] = secret
+    # The key being set up is derived on the server from this session: it is
+    # never stored, nor sent anywhere but to this page.
+    secret = two_factor.enrolment_secret(current_user, sessions.current_row())
     form = ConfirmCodeForm()
     if form.validate_on_submit():
         step = two_factor.code_is_valid(secret, form.code.data)
-        if step is None:
+        if not verify_password(current_user, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        elif step is None:
             form.code.errors.append(_("This code is not right; check the time on your device."))
         else:
             codes = two_factor.enrol(current_user, secret, step)
-            session.pop(PENDING_SECRET, None)
-            _audit("account.two_factor_enrolled")
+            ended = sessions.end_all(current_user, keep=sessions.current_row())
+            _audit("account.two_factor_enrolled", f"{ended} other sessions ended")
             db.session.commit()
+            enqueue(
+                "auth.send_notice", params={"user_id": current_user.id, "notice": "two_factor_on"}
+            )
             return render_template("account/recovery_codes.html", codes=codes)
     uri = two_factor.provisioning_uri(secret, current_user.email)
     return render_template(
@@ -187,6 +196,7 @@ def two_factor_page():
 
 
 @bp.post("/two-factor/recovery-codes")
+@password_checks
 def new_recovery_codes():
     form = PasswordCheckForm()
     if not (
@@ -203,6 +213,7 @@ def new_recovery_codes():
 
 
 @bp.post("/two-factor/off")
+@password_checks
 def turn_off_two_factor():
     form = PasswordCheckForm()
     if two_factor.is_required(current_user, current_spaces()):

@@ -30,7 +30,12 @@ def _admins(body: Body) -> int:
 
 
 def _keep_an_admin(membership: Membership, body: Body) -> None:
-    if membership.role is Role.ADMIN and _admins(body) <= 1:
+    if membership.role is not Role.ADMIN or membership.pending:
+        return
+    # Two administrators demoting each other at once: the lock on the body's
+    # row makes the second wait for the first to commit, then count again.
+    db.session.execute(sa.select(Body.id).where(Body.id == body.id).with_for_update())
+    if _admins(body) <= 1:
         raise AccountActionError(_("A body keeps at least one administrator."))
 
 
@@ -67,7 +72,8 @@ def reset_two_factor(membership: Membership) -> None:
     Only for an account that works for this body alone: an account is global,
     and one body must not weaken its sign-in for the others."""
     user: User = membership.user
-    if not user.has_two_factor:
+    if membership.pending or not user.has_two_factor:
+        # An invitation not yet accepted gives no say over the account.
         raise AccountActionError(_("This account has no two-factor sign-in to reset."))
     if any(space.body.id != membership.body_id for space in spaces_for(user)):
         raise AccountActionError(

@@ -57,6 +57,12 @@ def invite():
     return render_template("accounts/invite.html", form=form), 422 if form.errors else 200
 
 
+def _who(membership: Membership) -> str:
+    """How a message names an account: its address until the invitation is
+    accepted (the account itself is none of the body's business before)."""
+    return membership.user.email if membership.pending else membership.user.display_name
+
+
 def _act(done: str, action, *args) -> None:
     try:
         action(*args)
@@ -76,7 +82,7 @@ def change_role(membership_id):
         _act(
             _(
                 "The role of %(name)s is now %(role)s.",
-                name=membership.user.display_name,
+                name=_who(membership),
                 role=Role(form.role.data).label,
             ),
             services.change_role,
@@ -94,7 +100,7 @@ def change_role(membership_id):
 def remove(membership_id):
     membership = Membership.get_scoped_or_404(membership_id)
     _act(
-        _("%(name)s no longer belongs to this body.", name=membership.user.display_name),
+        _("%(name)s no longer belongs to this body.", name=_who(membership)),
         services.remove,
         membership,
         g.body,
@@ -110,7 +116,7 @@ def reset_two_factor(membership_id):
         _(
             "The two-factor sign-in of %(name)s is reset; they set it up again at their next"
             " sign-in.",
-            name=membership.user.display_name,
+            name=_who(membership),
         ),
         services.reset_two_factor,
         membership,

@@ -113,6 +113,7 @@ def send_notice(ctx, user_id: int, notice: str):
             "two_factor_reset": _("Your two-factor sign-in was reset"),
             "password_changed": _("Your password was changed"),
             "two_factor_off": _("Your two-factor sign-in was turned off"),
+            "two_factor_on": _("Your two-factor sign-in was set up"),
         }
         texts = {
             "two_factor_reset": _(
@@ -127,6 +128,11 @@ def send_notice(ctx, user_id: int, notice: str):
             "two_factor_off": _(
                 "Two-factor sign-in was turned off for your Concert account. If it was not"
                 " you, reset your password and tell your body's administrator."
+            ),
+            "two_factor_on": _(
+                "Two-factor sign-in was set up for your Concert account, and its other"
+                " sessions were signed out. If it was not you, tell your body's administrator"
+                " at once."
             ),
         }
         deliver(user.email, subjects[notice], texts[notice])

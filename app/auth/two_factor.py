@@ -3,6 +3,7 @@ recovery codes, and who must use them."""
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 import time
@@ -11,6 +12,7 @@ import unicodedata
 import pyotp
 import segno
 import sqlalchemy as sa
+from flask import current_app
 
 from app.auth.models import RecoveryCode, digest
 from app.extensions import db
@@ -24,6 +26,15 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+def enrolment_secret(user: User, session_row) -> str:
+    """The key offered while setting up: derived from the server's secret key,
+    the account and the session, so it needs no storage and changes with
+    every session."""
+    material = f"totp-enrolment:{user.id}:{session_row.id if session_row else '-'}"
+    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), material.encode(), "sha256")
+    return base64.b32encode(mac.digest()[:20]).decode()
 
 
 def provisioning_uri(secret: str, email: str) -> str:

@@ -36,7 +36,10 @@ def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: never an open redirect."""
     if not target:
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. "//[x": not a usable address
+        return None
     # Browsers read "/\\host" like "//host": refuse backslashes altogether.
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
@@ -99,20 +102,22 @@ def second_factor():
             used = "recovery code"
             left = two_factor.remaining_recovery_codes(user)
             _audit("auth.recovery_code_used", user, f"{left} left")
-            flash(
-                _(
-                    "You signed in with a recovery code; %(count)d remain. Make new ones"
-                    " from your account when few are left.",
-                    count=left,
-                ),
-                "info",
-            )
         else:
             used = None
         if used:
-            row.second_factor_done = True
-            destination = session.pop(NEXT_KEY, None)
-            session.pop(PENDING_KEY, None)
+            # A new session identifier once fully signed in; the half-way one ends.
+            destination = session.get(NEXT_KEY)
+            sessions.end_current()
+            sessions.start(user, second_factor_done=True)
+            if used == "recovery code":
+                flash(
+                    _(
+                        "You signed in with a recovery code; %(count)d remain. Make new ones"
+                        " from your account when few are left.",
+                        count=left,
+                    ),
+                    "info",
+                )
             return _signed_in(user, destination)
         _audit("auth.two_factor_failed", user)
         db.session.commit()

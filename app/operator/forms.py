@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import choices
+from app.forms import Form, choices
 from tenants.models import BODY_KIND_LABELS, ROLE_LABELS
 
 MONTHS = [
@@ -24,7 +23,7 @@ MONTHS = [
 SLUG_HELP = _l("Lower-case letters, digits and hyphens; used in addresses.")
 
 
-class MechanismForm(FlaskForm):
+class MechanismForm(Form):
     slug = StringField(
         _l("Identifier"), validators=[DataRequired(), Length(max=63)], description=SLUG_HELP
     )
@@ -38,7 +37,7 @@ class MechanismForm(FlaskForm):
     )
 
 
-class _PrefixedForm(FlaskForm):
+class _PrefixedForm(Form):
     """Several forms share one page: a prefix keeps their field ids apart."""
 
     prefix_name = ""

@@ -137,6 +137,7 @@ def test_invitation_enrolment_code_sign_in_and_signing_out_elsewhere(
     expect(newcomer.get_by_role("img", name="QR code of your two-factor key")).to_be_visible()
     secret = newcomer.locator("code.secret").inner_text().strip()
     newcomer.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
+    newcomer.get_by_label("Current password").fill("plum harbour violin sketch")
     newcomer.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(newcomer.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     assert newcomer.locator("ul.codes li").count() == 10
