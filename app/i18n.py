@@ -1,4 +1,8 @@
-"""Language: the user's choice, else the mechanism's, else the browser's."""
+"""Language: the user's choice, else the mechanism's, else the browser's.
+
+A signed-in user's language is also kept in a cookie, so that the pages they
+see once signed out (the sign-in page after signing out) stay in it.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,48 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+LANGUAGE_COOKIE = "concert_language"
+
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if has_request_context():
-        if current_user.is_authenticated and current_user.language in languages:
-            return current_user.language
-        mechanism = getattr(g, "mechanism", None)
-        if mechanism is not None and mechanism.default_language in languages:
-            return mechanism.default_language
-        return request.accept_languages.best_match(languages) or "en"
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    mechanism = getattr(g, "mechanism", None)
+    if mechanism is not None and mechanism.default_language in languages:
+        return mechanism.default_language
+    if current_user.is_authenticated:
+        # Outside a mechanism: the language of the user's mechanisms, when
+        # they all speak the same one.
+        from app.spaces.current import current_spaces
+
+        spoken = {space.mechanism.default_language for space in current_spaces()}
+        if len(spoken) == 1 and spoken <= set(languages):
+            return spoken.pop()
+    elif request.cookies.get(LANGUAGE_COOKIE) in languages:
+        return request.cookies[LANGUAGE_COOKIE]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _remember_language(response):
+    language = current_user.language if current_user.is_authenticated else None
+    if language and request.cookies.get(LANGUAGE_COOKIE) != language:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["PRODUCTION"],
+        )
+    return response
 
 
 def init_app(app) -> None:
+    app.after_request(_remember_language)
+
     @app.context_processor
     def _language():
         return {"current_language": str(get_locale() or "en")}

@@ -313,7 +313,7 @@ def invite_user(
     return invitation
 
 
-def _pending(user: User, membership_id) -> Membership:
+def _pending(user: User, membership_id):
     from tenants.spaces import invitations_for
 
     for space in invitations_for(user):
@@ -326,8 +326,9 @@ def _pending(user: User, membership_id) -> Membership:
 def answer_invitation(user: User, membership_id, *, accept: bool) -> Membership:
     """The invited person accepts (the body opens to them) or declines (the
     invitation is deleted). Only their own open invitations can be answered."""
-    membership = _pending(user, membership_id)
-    with tenant_scope(membership.mechanism_id, layer=Layer.PLATFORM):
+    pending = _pending(user, membership_id)
+    with tenant_scope(pending.mechanism_id, layer=Layer.PLATFORM):
+        membership = db.session.get(Membership, (pending.mechanism_id, pending.id))
         action = "membership.accept" if accept else "membership.decline"
         _announce(user, action, membership.mechanism_id, membership, membership.body_id, user.email)
         if accept:

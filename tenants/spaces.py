@@ -1,23 +1,54 @@
 """The spaces a user can enter: their bodies and, for members of a
-coordinating body, the coordination layer of that mechanism."""
+coordinating body, the coordination layer of that mechanism.
+
+Spaces are plain snapshots, not ORM objects: they are read once per request
+across mechanisms (as the user), and must stay readable whatever the request
+does to its session afterwards.
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from tenants.context import acting_user, unscoped
 from tenants.database import db
-from tenants.models import Body, Mechanism, Membership, Role, User
+from tenants.models import Body, BodyKind, Mechanism, Membership, Role, User
+
+
+@dataclass(frozen=True)
+class MechanismView:
+    id: int
+    slug: str
+    name: str
+    default_language: str
+
+
+@dataclass(frozen=True)
+class BodyView:
+    id: uuid.UUID
+    slug: str
+    name: str
+    kind: BodyKind
+    is_coordinator: bool
+    requires_two_factor: bool
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    id: uuid.UUID
+    mechanism_id: int
+    pending: bool
 
 
 @dataclass(frozen=True)
 class Space:
-    mechanism: Mechanism
-    body: Body
+    mechanism: MechanismView
+    body: BodyView
     role: Role
-    membership: Membership
+    membership: MembershipView
 
     @property
     def coordinates(self) -> bool:
@@ -30,14 +61,31 @@ def _memberships_of(user: User) -> list[Space]:
     # security allows it for the acting user's rows alone.
     with acting_user(user.id), unscoped():
         rows = db.session.execute(
-            sa.select(Membership, Mechanism)
+            sa.select(Membership, Body, Mechanism)
+            .join(
+                Body,
+                sa.and_(
+                    Body.mechanism_id == Membership.mechanism_id, Body.id == Membership.body_id
+                ),
+            )
             .join(Mechanism, Mechanism.id == Membership.mechanism_id)
-            .where(Membership.user_id == user.id)
+            .where(Membership.user_id == user.id, Body.active.is_(True))
         ).all()
     spaces = [
-        Space(mechanism, membership.body, membership.role, membership)
-        for membership, mechanism in rows
-        if membership.body.active
+        Space(
+            MechanismView(mechanism.id, mechanism.slug, mechanism.name, mechanism.default_language),
+            BodyView(
+                body.id,
+                body.slug,
+                body.name,
+                body.kind,
+                body.is_coordinator,
+                body.requires_two_factor,
+            ),
+            membership.role,
+            MembershipView(membership.id, membership.mechanism_id, membership.pending),
+        )
+        for membership, body, mechanism in rows
     ]
     return sorted(spaces, key=lambda s: (s.mechanism.name, not s.body.is_coordinator, s.body.name))
 

@@ -56,3 +56,29 @@ def test_the_mechanism_language_is_the_default(app, client):
 def test_without_a_choice_the_browser_language_wins(app, client):
     page = client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     assert "Se connecter" in page.get_data(as_text=True)
+
+
+def test_the_language_stays_after_signing_out(app, client):
+    user = make_user("ann@example.org")
+    user.language = "fr"
+    from app.extensions import db
+
+    db.session.commit()
+    login(client, "ann@example.org")
+    client.get("/account")
+    response = client.post("/logout")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vous êtes déconnecté·e." in page and "Se connecter" in page
+
+
+def test_outside_a_mechanism_the_mechanisms_language_is_the_default(app, client):
+    mechanism = make_mechanism("aurelie", default_language="fr")
+    body = make_body(mechanism, "c1", kind="other")
+    second = make_body(mechanism, "c2")  # c1 coordinates: c2 needs no second factor
+    from tests.support import add_member
+
+    add_member(make_user("ann@example.org"), mechanism, second, "member")
+    login(client, "ann@example.org")
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Vos espaces" in page
+    assert body.slug == "c1"

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.audit.models import AuditEvent
 from app.audit.services import AuditFilter, body_actions, body_events_query, record
 from app.extensions import db
 from app.jobs.services import enqueue
-from tenants.models import Membership, Role, User
+from tenants.models import Role
 from tenants.resolver import requires_role
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -41,11 +42,16 @@ def events():
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
-    actors = db.session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.body_id == tenant.body_id)
-        .order_by(User.display_name)
+    # Whoever appears in the body's trail, former members included.
+    actors = db.session.execute(
+        sa.select(AuditEvent.actor_id, AuditEvent.actor_email)
+        .where(
+            AuditEvent.mechanism_id == tenant.mechanism_id,
+            AuditEvent.body_id == tenant.body_id,
+            AuditEvent.actor_id.is_not(None),
+        )
+        .distinct()
+        .order_by(AuditEvent.actor_email)
     ).all()
     return render_template(
         "audit/events.html",
