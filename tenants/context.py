@@ -62,12 +62,9 @@ def acting_user_id() -> int | None:
 
 
 def activate(tenant: Tenant | None):
-    """Set the active tenant; returns a token for ``deactivate``."""
+    """Set the active tenant for the rest of this context (a request; its
+    end restores what was there before)."""
     return _tenant.set(tenant)
-
-
-def deactivate(token) -> None:
-    _tenant.reset(token)
 
 
 _ALL = (_tenant, _unscoped, _coordination_reads, _acting_user)

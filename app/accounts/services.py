@@ -4,6 +4,7 @@ audited; a body always keeps at least one administrator."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import flash
 from flask_babel import gettext as _
 
 from app.audit.services import record
@@ -11,6 +12,7 @@ from app.auth import sessions, tokens, two_factor
 from app.auth.models import TokenPurpose
 from app.extensions import db
 from app.jobs.services import enqueue
+from tenants import provisioning
 from tenants.models import Body, Membership, Role, User
 from tenants.spaces import spaces_for
 
@@ -106,3 +108,23 @@ def set_two_factor_policy(body: Body, required: bool) -> None:
     body.requires_two_factor = required
     record("body.two_factor_policy", obj=body, summary="required" if required else "optional")
     db.session.commit()
+
+
+def invite_from_form(form, *, mechanism_slug: str, body_slug: str, by: User) -> bool:
+    """Invite the person a form names (address, name, role) into a body; on
+    refusal the reason goes beside the address field. Used by a body's
+    administrators and by the platform operator alike."""
+    try:
+        provisioning.invite_user(
+            mechanism_slug=mechanism_slug,
+            body_slug=body_slug,
+            email=form.email.data,
+            role=form.role.data,
+            display_name=form.display_name.data or "",
+            by=by,
+        )
+    except provisioning.ProvisioningError as error:
+        form.email.errors.append(str(error))
+        return False
+    flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+    return True

@@ -11,7 +11,6 @@ from flask_login import current_user
 from app.accounts import services
 from app.accounts.forms import InviteForm, PolicyForm, RoleForm
 from app.extensions import db
-from tenants import provisioning
 from tenants.models import Membership, Role, User
 from tenants.resolver import requires_role
 
@@ -39,21 +38,10 @@ def index():
 @requires_role(Role.ADMIN)
 def invite():
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            provisioning.invite_user(
-                mechanism_slug=g.mechanism.slug,
-                body_slug=g.body.slug,
-                email=form.email.data,
-                role=form.role.data,
-                display_name=form.display_name.data or "",
-                by=current_user,
-            )
-        except provisioning.ProvisioningError as error:
-            form.email.errors.append(str(error))
-        else:
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("body.accounts.index"))
+    if form.validate_on_submit() and services.invite_from_form(
+        form, mechanism_slug=g.mechanism.slug, body_slug=g.body.slug, by=current_user
+    ):
+        return redirect(url_for("body.accounts.index"))
     return render_template("accounts/invite.html", form=form), 422 if form.errors else 200
 
 

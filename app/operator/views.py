@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.services import invite_from_form
 from app.extensions import db
 from app.forms import choices
 from app.operator.forms import BodyForm, CoordinatorForm, InviteForm, MechanismForm
@@ -157,19 +158,8 @@ def invite(slug):
     mechanism, bodies = _load()
     form = InviteForm()
     form.body_slug.choices = body_choices(bodies)
-    if form.validate_on_submit():
-        try:
-            provisioning.invite_user(
-                mechanism_slug=mechanism.slug,
-                body_slug=form.body_slug.data,
-                email=form.email.data,
-                role=form.role.data,
-                display_name=form.display_name.data or "",
-                by=current_user,
-            )
-        except provisioning.ProvisioningError as error:
-            form.email.errors.append(str(error))
-        else:
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("operator.mechanism", slug=slug))
+    if form.validate_on_submit() and invite_from_form(
+        form, mechanism_slug=mechanism.slug, body_slug=form.body_slug.data, by=current_user
+    ):
+        return redirect(url_for("operator.mechanism", slug=slug))
     return _page(mechanism, bodies, 422, invite_form=form)
