@@ -67,6 +67,8 @@ def _install_services() -> None:
     # Importing the job modules registers their jobs by name.
     import app.audit.jobs  # noqa: F401
     import app.auth.jobs  # noqa: F401
+    import app.people.jobs  # noqa: F401
+    import app.people.reminders  # noqa: F401  (its notice texts)
     from app.audit import services as audit_services
     from app.auth import services as auth_services
 
@@ -81,15 +83,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.jobs.views import bp as jobs_bp
+    from app.notices.views import bp as notices_bp
     from app.operator.views import bp as operator_bp
+    from app.people.coordination import bp as people_coordination_bp
+    from app.people.views import bp as people_bp
     from app.public.views import bp as public_bp
     from app.spaces.views import body_bp, coordination_bp, spaces_bp
     from tenants.resolver import make_layers
 
     layers = make_layers()
-    for child in (body_bp, accounts_bp, audit_bp, jobs_bp):
+    for child in (body_bp, accounts_bp, people_bp, notices_bp, audit_bp, jobs_bp):
         layers["body"].register_blueprint(child)
-    layers["coordination"].register_blueprint(coordination_bp)
+    for child in (coordination_bp, people_coordination_bp):
+        layers["coordination"].register_blueprint(child)
     layers["public"].register_blueprint(public_bp)
 
     app.register_blueprint(auth_bp)
@@ -107,8 +113,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from app.auth.cli import operator_cli
     from app.demo.cli import demo_cli
-    from app.jobs.cli import worker_command
+    from app.jobs.cli import cron_command, run_scheduled_command, worker_command
 
     app.cli.add_command(operator_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(cron_command)
+    app.cli.add_command(run_scheduled_command)

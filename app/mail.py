@@ -30,8 +30,22 @@ def deliver(to: str, subject: str, text: str) -> None:
         smtp.send_message(message)
 
 
+def path_for(endpoint: str, **values) -> str:
+    """A link's path, built without a request (for jobs)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for mail, built from BASE_URL without a request."""
-    base = current_app.config["BASE_URL"]
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return base + path
+    return current_app.config["BASE_URL"] + path_for(endpoint, **values)
+
+
+def language_for(user) -> str:
+    """The language to write to ``user`` in: theirs, else their mechanism's."""
+    from tenants import current_tenant
+    from tenants.database import db
+    from tenants.models import Mechanism
+
+    tenant = current_tenant()
+    mechanism = db.session.get(Mechanism, tenant.mechanism_id) if tenant else None
+    return user.language or (mechanism.default_language if mechanism else "en")

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from app.audit.services import record
 from app.extensions import db
 from app.jobs.models import JobOutput, JobRun, JobState
+from app.notices.models import Notice
+from app.people.models import PeopleImport, Person, PersonPosition
+from app.people.vocabulary import PersonKind, Sector
 from tenants.context import Layer, tenant_scope
 from tenants.models import Body, Mechanism, Role, User
 from tests.support import add_member, make_body, make_mechanism, make_user
@@ -28,6 +31,10 @@ class World:
     job_runs: dict[str, uuid.UUID] = field(default_factory=dict)  # by user email
     # per body: the membership of a spare member, for routes that act on one
     spare_memberships: dict[str, uuid.UUID] = field(default_factory=dict)
+    # per body: a person of its register, and an uploaded import not yet run
+    people: dict[str, uuid.UUID] = field(default_factory=dict)
+    imports: dict[str, uuid.UUID] = field(default_factory=dict)
+    notices: dict[str, uuid.UUID] = field(default_factory=dict)  # by user email
     operator: User | None = None
 
     def account(self, body: str, role: Role | str) -> str:
@@ -51,8 +58,10 @@ def build_world() -> World:
                 world.users[email] = user
                 add_member(user, mechanism, body, role)
                 world.job_runs[email] = _finished_export(mechanism, body, user)
+                world.notices[email] = _notice(mechanism, body, user)
             spare = make_user(f"{body_slug}-spare@test.example", two_factor=True)
             world.spare_memberships[body_slug] = add_member(spare, mechanism, body, "member").id
+            world.people[body_slug], world.imports[body_slug] = _register(mechanism, body)
     world.operator = make_user("operator@test.example", operator=True)
     return world
 
@@ -82,3 +91,46 @@ def _finished_export(mechanism: Mechanism, body: Body, user: User) -> uuid.UUID:
         record("test.event", actor=user, summary=f"event of {body.slug}")
         db.session.commit()
     return run.id
+
+
+def _notice(mechanism: Mechanism, body: Body, user: User) -> uuid.UUID:
+    with tenant_scope(mechanism.id, body.id, layer=Layer.BODY):
+        notice = Notice(
+            body_id=body.id,
+            user_id=user.id,
+            kind="people.term_ending",
+            params={"name": f"someone of {body.slug}", "term_end": "2030-01-01", "days": 30},
+        )
+        db.session.add(notice)
+        db.session.commit()
+        return notice.id
+
+
+def _register(mechanism: Mechanism, body: Body) -> tuple[uuid.UUID, uuid.UUID]:
+    with tenant_scope(mechanism.id, body.id, layer=Layer.BODY):
+        person = Person(body_id=body.id, kind=PersonKind.MEMBER, name=f"Person of {body.slug}")
+        db.session.add(person)
+        db.session.flush()
+        upload = PeopleImport(
+            body_id=body.id,
+            filename="people.csv",
+            data=f"name,kind\nImported into {body.slug},staff\n".encode(),
+        )
+        db.session.add(upload)
+        db.session.commit()
+        return person.id, upload.id
+
+
+def fresh_position(world: World, body: str) -> uuid.UUID:
+    """A new position of the body's person (for routes that remove one)."""
+    mechanism = world.mechanism_of(body)
+    with tenant_scope(mechanism.id, world.bodies[body].id, layer=Layer.BODY):
+        position = PersonPosition(
+            body_id=world.bodies[body].id,
+            person_id=world.people[body],
+            employer="Ministry",
+            sector=Sector.EXECUTIVE,
+        )
+        db.session.add(position)
+        db.session.commit()
+        return position.id

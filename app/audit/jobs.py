@@ -10,6 +10,7 @@ from app.audit.services import AuditFilter, body_events_query
 from app.extensions import db
 from app.jobs.models import JobOutput
 from app.jobs.registry import job
+from app.spreadsheets import safe_cell
 from tenants import current_tenant
 
 COLUMNS = (
@@ -38,7 +39,7 @@ def export_csv(ctx, actor_id=None, action=None, date_from=None, date_to=None):
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for index, event in enumerate(db.session.scalars(stmt.execution_options(yield_per=500)), 1):
-        writer.writerow([_cell(getattr(event, column)) for column in COLUMNS])
+        writer.writerow([safe_cell(getattr(event, column)) for column in COLUMNS])
         if index % 500 == 0:
             ctx.progress(index * 100 // max(total, 1), f"{index} / {total}")
     db.session.add(
@@ -53,9 +54,3 @@ def export_csv(ctx, actor_id=None, action=None, date_from=None, date_to=None):
         )
     )
     return {"rows": total}
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet programs run cells that start with these as formulas.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -11,15 +11,9 @@ from app.auth import tokens
 from app.auth.models import TokenPurpose
 from app.extensions import db
 from app.jobs.registry import job
-from app.mail import deliver, external_url
-from tenants import Body, current_tenant
-from tenants.models import Mechanism, User
-
-
-def _language(user: User) -> str:
-    tenant = current_tenant()
-    mechanism = db.session.get(Mechanism, tenant.mechanism_id) if tenant else None
-    return user.language or (mechanism.default_language if mechanism else "en")
+from app.mail import deliver, external_url, language_for
+from tenants import Body
+from tenants.models import User
 
 
 @job("auth.send_invitation", timeout=60, retries=3)
@@ -28,7 +22,7 @@ def send_invitation(ctx, user_id: int, body_id: str):
     body = Body.get_scoped(body_id)
     if user is None or body is None:
         return {"sent": False}
-    with force_locale(_language(user)):
+    with force_locale(language_for(user)):
         if user.password_hash is None:  # never signed in: the link sets the password
             link = external_url(
                 "auth.accept_invitation", token=tokens.issue(user, TokenPurpose.INVITATION)
@@ -54,7 +48,7 @@ def send_password_reset(ctx, email: str):
     user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
     if user is None or not user.active:
         return {"sent": False}
-    with force_locale(_language(user)):
+    with force_locale(language_for(user)):
         link = external_url(
             "auth.reset_password", token=tokens.issue(user, TokenPurpose.PASSWORD_RESET)
         )
@@ -76,7 +70,7 @@ def send_email_change(ctx, user_id: int, new_email: str):
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return {"sent": False}
-    with force_locale(_language(user)):
+    with force_locale(language_for(user)):
         link = external_url(
             "account.confirm_email",
             token=tokens.issue(user, TokenPurpose.EMAIL_CHANGE, new_email=new_email),
@@ -108,7 +102,7 @@ def send_notice(ctx, user_id: int, notice: str):
     user = db.session.get(User, user_id)
     if user is None:
         return {"sent": False}
-    with force_locale(_language(user)):
+    with force_locale(language_for(user)):
         subjects = {
             "two_factor_reset": _("Your two-factor sign-in was reset"),
             "password_changed": _("Your password was changed"),

@@ -20,3 +20,34 @@ def worker_command(burst: bool) -> None:
 
     q = queue()
     Worker([q], connection=q.connection).work(with_scheduler=True, burst=burst)
+
+
+@click.command("cron")
+@with_appcontext
+def cron_command() -> None:
+    """Start the jobs that run on their own (daily reminders...) on time (needs REDIS_URL)."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException(
+            "REDIS_URL is not set: run `flask run-scheduled-jobs` from the system's cron instead."
+        )
+    from rq.cron import CronScheduler
+
+    from app.jobs import registry
+    from app.jobs.services import QUEUE_NAME, redis_connection, start_scheduled
+
+    scheduler = CronScheduler(connection=redis_connection())
+    for spec in registry.scheduled():
+        scheduler.register(start_scheduled, QUEUE_NAME, args=(spec.name,), cron=spec.schedule)
+    scheduler.start()
+
+
+@click.command("run-scheduled-jobs")
+@with_appcontext
+def run_scheduled_command() -> None:
+    """Run every scheduled job once, now (for the system's cron without Redis)."""
+    from app.jobs import registry
+    from app.jobs.services import enqueue
+
+    for spec in registry.scheduled():
+        run = enqueue(spec.name)
+        click.echo(f"{spec.name}: {run.state.value}")

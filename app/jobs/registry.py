@@ -14,14 +14,18 @@ class JobSpec:
     func: Callable
     timeout: int  # seconds, on RQ
     retries: int
+    # a cron expression for jobs that run on their own (platform jobs, no tenant)
+    schedule: str | None = None
 
 
 _jobs: dict[str, JobSpec] = {}
 
 
-def job(name: str, *, timeout: int = 600, retries: int = 2) -> Callable:
+def job(
+    name: str, *, timeout: int = 600, retries: int = 2, schedule: str | None = None
+) -> Callable:
     def register(func: Callable) -> Callable:
-        _jobs[name] = JobSpec(name, func, timeout, retries)
+        _jobs[name] = JobSpec(name, func, timeout, retries, schedule)
         return func
 
     return register
@@ -32,3 +36,7 @@ def get(name: str) -> JobSpec:
         return _jobs[name]
     except KeyError:
         raise LookupError(f"no job named {name!r}") from None
+
+
+def scheduled() -> list[JobSpec]:
+    return [spec for spec in _jobs.values() if spec.schedule]

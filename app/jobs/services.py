@@ -163,6 +163,16 @@ def _perform(run_id: uuid.UUID, live: bool, inline: bool = False) -> None:
     _update(run_id, state=JobState.FINISHED, progress=100, result=result, finished_at=utcnow())
 
 
+def start_scheduled(name: str) -> None:
+    """What the cron scheduler calls: record a run and queue it like any other."""
+    if not has_app_context():
+        from app import create_app
+
+        with create_app().app_context():
+            return start_scheduled(name)
+    enqueue(name)
+
+
 def _will_retry() -> bool:
     try:
         from rq import get_current_job

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.notices import services as notices
 from app.spaces.current import current_spaces
 from tenants import coordination_reads, provisioning
 from tenants.models import Body, Membership, Role
@@ -57,7 +58,12 @@ def body_home():
             Membership.body_id == g.body.id, Membership.accepted_at.is_not(None)
         )
     )
-    return render_template("spaces/body_home.html", accounts=accounts)
+    return render_template(
+        "spaces/body_home.html",
+        accounts=accounts,
+        notices=notices.open_notices(current_user.id),
+        notice_text=notices.text,
+    )
 
 
 @coordination_bp.get("/", endpoint="home")

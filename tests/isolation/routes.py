@@ -27,6 +27,27 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.accounts.reset_two_factor": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.resend": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.two_factor_policy": TenantRoute(Role.ADMIN),
+    "body.people.index": TenantRoute(Role.MEMBER),
+    "body.people.new": TenantRoute(Role.EDITOR),
+    "body.people.detail": TenantRoute(Role.MEMBER, {"person_id": "person"}),
+    "body.people.edit": TenantRoute(Role.EDITOR, {"person_id": "person"}),
+    "body.people.end_service": TenantRoute(Role.EDITOR, {"person_id": "person"}),
+    "body.people.add_position": TenantRoute(Role.EDITOR, {"person_id": "person"}),
+    "body.people.edit_position": TenantRoute(
+        Role.EDITOR, {"person_id": "person", "position_id": "position"}
+    ),
+    "body.people.remove_position": TenantRoute(
+        Role.EDITOR, {"person_id": "person", "position_id": "position"}
+    ),
+    "body.people.me": TenantRoute(Role.EXTERNAL_EXPERT),
+    "body.people.dashboard": TenantRoute(Role.MEMBER),
+    "body.people.settings": TenantRoute(Role.ADMIN),
+    "body.people.upload": TenantRoute(Role.ADMIN),
+    "body.people.template": TenantRoute(Role.ADMIN),
+    "body.people.preview": TenantRoute(Role.ADMIN, {"import_id": "import"}),
+    "body.people.run_import": TenantRoute(Role.ADMIN, {"import_id": "import"}),
+    "body.people.export": TenantRoute(Role.ADMIN),
+    "body.notices.dismiss": TenantRoute(Role.EXTERNAL_EXPERT, {"notice_id": "own_notice"}),
     "body.audit.events": TenantRoute(Role.ADMIN),
     "body.audit.export": TenantRoute(Role.ADMIN),
     "body.jobs.status": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
@@ -35,6 +56,8 @@ BODY_ROUTES: dict[str, TenantRoute] = {
 
 COORDINATION_ROUTES: dict[str, TenantRoute] = {
     "coordination.overview.home": TenantRoute(Role.MEMBER),
+    "coordination.people.overview": TenantRoute(Role.MEMBER),
+    "coordination.people.export": TenantRoute(Role.MEMBER),
 }
 
 # Open to anyone, or to any signed-in user about their own account only

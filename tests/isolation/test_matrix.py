@@ -17,7 +17,7 @@ from tests.isolation.routes import (
     TenantRoute,
 )
 from tests.support import sign_in
-from tests.world import ROLES, build_world
+from tests.world import ROLES, build_world, fresh_position
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -39,6 +39,14 @@ def _object_values(world, route: TenantRoute, owner_email: str) -> dict:
             values[param] = world.job_runs[owner_email]
         elif kind == "membership":
             values[param] = world.spare_memberships[owner_email.split("-")[0]]
+        elif kind == "person":
+            values[param] = world.people[owner_email.split("-")[0]]
+        elif kind == "position":
+            values[param] = fresh_position(world, owner_email.split("-")[0])
+        elif kind == "import":
+            values[param] = world.imports[owner_email.split("-")[0]]
+        elif kind == "own_notice":
+            values[param] = world.notices[owner_email]
         else:  # pragma: no cover - a new kind must be taught here
             raise AssertionError(f"unknown object kind {kind}")
     return values
@@ -203,5 +211,11 @@ def test_state_changing_routes_are_never_get(app):
                 "account.change_email",
                 "account.two_factor",
                 "body.accounts.invite",
+                "body.people.new",
+                "body.people.edit",
+                "body.people.edit_position",
+                "body.people.me",
+                "body.people.settings",
+                "body.people.upload",
                 "operator.new_mechanism",
             }, rule.endpoint
