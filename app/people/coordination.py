@@ -84,4 +84,3 @@ def export():
             "Content-Disposition": f'attachment; filename="people-figures-{date.today()}.csv"'
         },
     )
-

@@ -79,6 +79,8 @@ class PersonDraft:
             if kind is not self.kind:
                 for name in names:
                     setattr(self, name, _BLANK.get(name))
+        if self.employment is not Employment.SECONDED:
+            self.seconded_from, self.secondment_start, self.secondment_end = "", None, None
         self.languages = normalise_languages(self.languages)
         self.expertise = sorted(set(self.expertise), key=list(ExpertiseArea).index)
         return self

@@ -154,8 +154,12 @@ def own_entry(user_id: int) -> Person | None:
     ).first()
 
 
+FLAGGED_SHOWN = 100
+
+
 def flagged_people(today: date, threshold: int) -> list[tuple[Person, object]]:
-    """Active people with at least one flag, for the body's dashboard."""
+    """Active people with at least one flag, for the body's dashboard (the
+    first hundred candidates: the counts above the list give the totals)."""
     from app.people.rules import flags
 
     people = db.session.scalars(
@@ -173,6 +177,7 @@ def flagged_people(today: date, threshold: int) -> list[tuple[Person, object]]:
             )
         )
         .order_by(Person.name, Person.id)
+        .limit(FLAGGED_SHOWN)
     ).all()
     result = [(person, flags(person, today, threshold)) for person in people]
     return [(person, person_flags) for person, person_flags in result if person_flags]

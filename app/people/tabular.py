@@ -233,10 +233,12 @@ def parse_row(line: int, values: dict[str, str]) -> tuple[ParsedRow, list[RowErr
         parsed[column] = convert(column, _date_value)
     for column in BOOLEANS:
         parsed[column] = convert(column, _bool_value)
-    expertise = [
-        convert("expertise", lambda text: _enum_value(ExpertiseArea, text))
-        for text in _split(values.get("expertise", ""))
-    ]
+    expertise = []
+    for text in _split(values.get("expertise", "")):
+        try:
+            expertise.append(_enum_value(ExpertiseArea, text))
+        except ValueError as error:
+            errors.append(RowError(line, "expertise", str(error)))
     position = None
     if values.get("current_employer"):
         if parsed["current_sector"] is None and "current_sector" not in [e.column for e in errors]:
@@ -276,7 +278,7 @@ def parse_row(line: int, values: dict[str, str]) -> tuple[ParsedRow, list[RowErr
         engagement=parsed["engagement"],
         agreement_date=parsed["agreement_date"],
         confidentiality_date=parsed["confidentiality_date"],
-        expertise=[area for area in expertise if area],
+        expertise=expertise,
         languages=_split(values.get("languages", "")),
         gender=parsed["gender"],
         minority=parsed["minority"],

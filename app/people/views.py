@@ -344,11 +344,13 @@ def settings():
 @requires_role(Role.ADMIN)
 def upload():
     form = ImportForm()
-    if form.validate_on_submit():
-        file = form.spreadsheet.data
+    data = form.spreadsheet.data.read() if form.validate_on_submit() else b""
+    if form.spreadsheet.data and not form.errors and not data:
+        form.spreadsheet.errors.append(_("The file is empty."))
+    elif data:
         upload = PeopleImport(
-            filename=(file.filename or "people.csv")[-200:],
-            data=file.read(),
+            filename=(form.spreadsheet.data.filename or "people.csv")[-200:],
+            data=data,
             uploaded_by=current_user.id,
         )
         db.session.add(upload)
