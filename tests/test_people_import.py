@@ -45,8 +45,11 @@ def _upload(client, data: bytes, filename: str):
 
 def _people(world) -> list[Person]:
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):
-        db.session.expire_all()
-        return db.session.scalars(Person.scoped_select().order_by(Person.name)).all()
+        return db.session.scalars(
+            Person.scoped_select()
+            .order_by(Person.name)
+            .execution_options(populate_existing=True)
+        ).all()
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row(admin, world):

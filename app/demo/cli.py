@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from app.auth.passwords import hash_password
+from app.demo.people import load_registers
 from app.extensions import db
 from tenants import provisioning
 from tenants.context import Layer, tenant_scope
@@ -149,6 +150,7 @@ def load(if_empty: bool) -> None:
                     accepted=True,
                 )
                 created += 1
+    created += load_registers("veloria")
     click.echo(f"Demo data ready ({created} records added). Password: {DEMO_PASSWORD}")
 
 

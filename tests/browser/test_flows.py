@@ -160,3 +160,33 @@ def test_invitation_enrolment_code_sign_in_and_signing_out_elsewhere(
     second.goto(base + "/m/alpha/b/a1/")
     expect(second.get_by_role("heading", level=1)).to_have_text("Body a1")
     assert page.problems == []
+
+
+def test_seconded_staff_cannot_be_made_leadership(live_server, browser_page):
+    page, base, world = browser_page, live_server["url"], live_server["world"]
+    _sign_in(page, live_server, world.account("a1", "editor"))
+    page.goto(base + "/m/alpha/b/a1/people/")
+    page.get_by_role("link", name="Add a person").click()
+
+    page.get_by_label("Kind").select_option("staff")
+    # the fields of other kinds step aside (CSS alone: no script needed)
+    expect(page.get_by_label("Term end")).to_be_hidden()
+    page.get_by_label("Name", exact=True).fill("Sam Seconded")
+    page.get_by_label("Position", exact=True).fill("Head of visits")
+    page.get_by_label("Employment").select_option("seconded")
+    page.get_by_label("Seconded from (organisation of origin)").fill("Ministry of Justice")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sam Seconded")
+
+    page.get_by_role("link", name="Edit", exact=True).click()
+    page.get_by_label("Leadership or decision-making position").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert").filter(has_text="Seconded staff cannot hold")).to_be_visible()
+    expect(page.get_by_label("Leadership or decision-making position")).to_be_checked()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Sam Seconded")
+
+    page.goto(base + "/m/alpha/b/a1/people/")
+    row = page.get_by_role("row").filter(has_text="Sam Seconded")
+    expect(row).to_contain_text("seconded")
+    expect(row).not_to_contain_text("leadership")
+    assert page.problems == []
