@@ -189,4 +189,5 @@ def test_seconded_staff_cannot_be_made_leadership(live_server, browser_page):
     row = page.get_by_role("row").filter(has_text="Sam Seconded")
     expect(row).to_contain_text("seconded")
     expect(row).not_to_contain_text("leadership")
-    assert page.problems == []
+    # the refused save answers 422, which the browser reports; nothing else went wrong
+    assert [p for p in page.problems if "422" not in p] == []
