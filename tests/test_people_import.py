@@ -46,9 +46,7 @@ def _upload(client, data: bytes, filename: str):
 def _people(world) -> list[Person]:
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):
         return db.session.scalars(
-            Person.scoped_select()
-            .order_by(Person.name)
-            .execution_options(populate_existing=True)
+            Person.scoped_select().order_by(Person.name).execution_options(populate_existing=True)
         ).all()
 
 
