@@ -74,10 +74,6 @@ def small(value: int) -> Shown:
     return Shown(value if value == 0 or value >= SMALL else None)
 
 
-def _active(today: date):
-    return sa.or_(Person.end_date.is_(None), Person.end_date > today)
-
-
 def _by_body(column, today: date, *joins) -> dict:
     """(body id, value) → number of active people."""
     stmt = sa.select(Person.body_id, column, sa.func.count(sa.distinct(Person.id)))
@@ -85,7 +81,7 @@ def _by_body(column, today: date, *joins) -> dict:
         stmt = stmt.join(
             model, sa.and_(model.mechanism_id == Person.mechanism_id, model.person_id == Person.id)
         )
-    stmt = stmt.where(_active(today)).group_by(Person.body_id, column)
+    stmt = stmt.where(Person.active_on(today)).group_by(Person.body_id, column)
     return {(body_id, value): count for body_id, value, count in db.session.execute(stmt)}
 
 
@@ -137,7 +133,7 @@ def collect(today: date, secondment_months: dict) -> dict:
     for (body_id, area), count in _by_body(PersonExpertise.area, today, PersonExpertise).items():
         bodies[body_id].expertise[area] = count
     languages = _by_body(sa.func.lower(PersonLanguage.language), today, PersonLanguage)
-    spelled = _spellings()
+    spelled = spellings()
     for (body_id, language), count in languages.items():
         bodies[body_id].languages[spelled.get(language, language)] = count
     for (body_id, gender), count in _by_body(Person.gender, today).items():
@@ -155,7 +151,7 @@ def collect(today: date, secondment_months: dict) -> dict:
             ),
         )
         .where(
-            _active(today),
+            Person.active_on(today),
             PersonPosition.sector.in_(INCOMPATIBLE_SECTORS),
             sa.or_(PersonPosition.end_date.is_(None), PersonPosition.end_date >= today),
         )
@@ -167,7 +163,7 @@ def collect(today: date, secondment_months: dict) -> dict:
         sa.select(
             Person.body_id, Person.leadership, Person.secondment_start, Person.secondment_end
         ).where(
-            _active(today),
+            Person.active_on(today),
             Person.kind == PersonKind.STAFF,
             Person.employment == Employment.SECONDED,
         )
@@ -180,7 +176,7 @@ def collect(today: date, secondment_months: dict) -> dict:
             bodies[body_id].short_secondments += 1
     ended = db.session.execute(
         sa.select(Person.body_id, sa.func.count(Person.id))
-        .where(_active(today), Person.kind == PersonKind.MEMBER, Person.term_end < today)
+        .where(Person.active_on(today), Person.kind == PersonKind.MEMBER, Person.term_end < today)
         .group_by(Person.body_id)
     )
     for body_id, count in ended:
@@ -188,7 +184,7 @@ def collect(today: date, secondment_months: dict) -> dict:
     return bodies
 
 
-def _spellings() -> dict[str, str]:
+def spellings() -> dict[str, str]:
     """One spelling per language (the languages are free text)."""
     rows = db.session.execute(
         sa.select(

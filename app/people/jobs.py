@@ -30,12 +30,10 @@ def import_people(ctx, import_id: str):
 
 
 @job("people.export", timeout=600)
-def export_people(ctx, file_format: str = "csv", include_ended: bool = True):
+def export_people(ctx, file_format: str = "csv"):
+    """Every entry, former people included: the register's history goes too."""
     tenant = current_tenant()
     stmt = Person.scoped_select().order_by(Person.name, Person.id)
-    if not include_ended:
-        today = date.today()
-        stmt = stmt.where(sa.or_(Person.end_date.is_(None), Person.end_date > today))
     today = date.today()
     rows = [tabular.person_row(person, today) for person in db.session.scalars(stmt)]
     ctx.progress(80, f"{len(rows)}")

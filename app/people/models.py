@@ -100,6 +100,11 @@ class Person(BodyOwned, db.Model):
     def is_active(self, today: date) -> bool:
         return self.end_date is None or self.end_date > today
 
+    @classmethod
+    def active_on(cls, today: date):
+        """``is_active`` as a condition of a query."""
+        return sa.or_(cls.end_date.is_(None), cls.end_date > today)
+
     def term_ended(self, today: date) -> bool:
         return self.term_end is not None and self.term_end < today
 

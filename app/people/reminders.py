@@ -42,7 +42,7 @@ def due(today: date) -> list[tuple[Person, int]]:
     members = db.session.scalars(
         Person.scoped_select().where(
             Person.kind == PersonKind.MEMBER,
-            sa.or_(Person.end_date.is_(None), Person.end_date > today),
+            Person.active_on(today),
             Person.term_end >= today,
             Person.term_end <= horizon,
         )

@@ -85,10 +85,6 @@ class PersonDraft:
         self.expertise = sorted(set(self.expertise), key=list(ExpertiseArea).index)
         return self
 
-    @classmethod
-    def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
 
 def normalise_languages(values: list[str]) -> list[str]:
     """Trimmed, capitalised, each once (whatever its case)."""

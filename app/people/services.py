@@ -164,7 +164,7 @@ def flagged_people(today: date, threshold: int) -> list[tuple[Person, object]]:
 
     people = db.session.scalars(
         Person.scoped_select()
-        .where(sa.or_(Person.end_date.is_(None), Person.end_date > today))
+        .where(Person.active_on(today))
         .where(
             sa.or_(
                 Person.employment == Employment.SECONDED,

@@ -66,7 +66,9 @@ def _person_form(**kwargs) -> PersonForm:
 def index():
     today = date.today()
     filters = FilterForm(request.args)
-    filters.language.choices = [("", _("Any language"))] + [(name, name) for name in _languages()]
+    filters.language.choices = [("", _("Any language"))] + [
+        (name, name) for name in sorted(figures.spellings().values(), key=str.casefold)
+    ]
     filters.validate()
     page = db.paginate(
         _filtered(filters, today).order_by(Person.name, Person.id),
@@ -81,14 +83,6 @@ def index():
         flags={person.id: flags(person, today, threshold) for person in page.items},
         today=today,
     )
-
-
-def _languages() -> list[str]:
-    return db.session.scalars(
-        sa.select(sa.func.min(PersonLanguage.language))
-        .group_by(sa.func.lower(PersonLanguage.language))
-        .order_by(sa.func.lower(PersonLanguage.language))
-    ).all()
 
 
 def _filtered(filters: FilterForm, today: date) -> sa.Select:
@@ -115,7 +109,7 @@ def _filtered(filters: FilterForm, today: date) -> sa.Select:
                 sa.func.lower(PersonLanguage.language) == filters.language.data.lower(),
             )
         )
-    active = sa.or_(Person.end_date.is_(None), Person.end_date > today)
+    active = Person.active_on(today)
     status = filters.status.data if not filters.status.errors else "active"
     if status == "active":
         stmt = stmt.where(active)
