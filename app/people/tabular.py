@@ -17,13 +17,13 @@ from app.people.vocabulary import (
     Engagement,
     ExpertiseArea,
     Gender,
-    Labelled,
     Minority,
     PersonKind,
     Sector,
     WorkingTime,
 )
 from app.spreadsheets import safe_cell, unsafe_cell
+from app.vocabulary import Labelled
 
 COLUMNS = (
     "name",

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Labelled(StrEnum):
-    @property
-    def label(self) -> str:
-        return str(LABELS[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+from app.vocabulary import Labelled, register_labels
 
 
 class PersonKind(Labelled):
@@ -97,48 +87,50 @@ class Minority(Labelled):
     UNDISCLOSED = "undisclosed"
 
 
-LABELS = {
-    PersonKind.MEMBER: _l("Member"),
-    PersonKind.STAFF: _l("Staff"),
-    PersonKind.EXPERT: _l("External expert"),
-    WorkingTime.FULL: _l("Full time"),
-    WorkingTime.PART: _l("Part time"),
-    Employment.RECRUITED: _l("Recruited"),
-    Employment.SECONDED: _l("Seconded"),
-    Engagement.ADVICE: _l("Advice"),
-    Engagement.VISITS: _l("Visits"),
-    Engagement.BOTH: _l("Advice and visits"),
-    ExpertiseArea.LAW: _l("Law"),
-    ExpertiseArea.GENERAL_MEDICINE: _l("General medicine"),
-    ExpertiseArea.FORENSIC_MEDICINE: _l("Forensic medicine"),
-    ExpertiseArea.PSYCHIATRY: _l("Psychiatry"),
-    ExpertiseArea.PSYCHOLOGY: _l("Psychology"),
-    ExpertiseArea.HUMAN_RIGHTS: _l("Human rights"),
-    ExpertiseArea.SOCIAL_WORK: _l("Social work"),
-    ExpertiseArea.ANTHROPOLOGY: _l("Anthropology"),
-    ExpertiseArea.POLICING: _l("Policing"),
-    ExpertiseArea.MIGRATION: _l("Migration"),
-    ExpertiseArea.JUSTICE: _l("Administration of justice"),
-    ExpertiseArea.DETENTION: _l("Detention management"),
-    ExpertiseArea.CHILDREN: _l("Work with children"),
-    ExpertiseArea.WOMEN: _l("Work with women"),
-    ExpertiseArea.LGBTI: _l("Work with LGBTI persons"),
-    ExpertiseArea.DISABILITIES: _l("Work with persons with disabilities"),
-    ExpertiseArea.MIGRANTS: _l("Work with migrants"),
-    ExpertiseArea.OLDER: _l("Work with older persons"),
-    Sector.EXECUTIVE: _l("Executive government"),
-    Sector.LAW_ENFORCEMENT: _l("Law enforcement"),
-    Sector.CRIMINAL_JUSTICE: _l("Criminal justice or prosecution"),
-    Sector.DETENTION: _l("Prison or detention administration"),
-    Sector.HEALTH: _l("Health"),
-    Sector.CIVIL_SOCIETY: _l("Civil society"),
-    Sector.ACADEMIA: _l("Academia"),
-    Sector.OTHER: _l("Other"),
-    Gender.WOMAN: _l("Woman"),
-    Gender.MAN: _l("Man"),
-    Gender.OTHER: _l("Another gender"),
-    Gender.UNDISCLOSED: _l("Prefers not to say"),
-    Minority.YES: _l("Belongs to an ethnic or minority group"),
-    Minority.NO: _l("Does not belong to an ethnic or minority group"),
-    Minority.UNDISCLOSED: _l("Prefers not to say"),
-}
+register_labels(
+    [
+        (PersonKind.MEMBER, _l("Member")),
+        (PersonKind.STAFF, _l("Staff")),
+        (PersonKind.EXPERT, _l("External expert")),
+        (WorkingTime.FULL, _l("Full time")),
+        (WorkingTime.PART, _l("Part time")),
+        (Employment.RECRUITED, _l("Recruited")),
+        (Employment.SECONDED, _l("Seconded")),
+        (Engagement.ADVICE, _l("Advice")),
+        (Engagement.VISITS, _l("Visits")),
+        (Engagement.BOTH, _l("Advice and visits")),
+        (ExpertiseArea.LAW, _l("Law")),
+        (ExpertiseArea.GENERAL_MEDICINE, _l("General medicine")),
+        (ExpertiseArea.FORENSIC_MEDICINE, _l("Forensic medicine")),
+        (ExpertiseArea.PSYCHIATRY, _l("Psychiatry")),
+        (ExpertiseArea.PSYCHOLOGY, _l("Psychology")),
+        (ExpertiseArea.HUMAN_RIGHTS, _l("Human rights")),
+        (ExpertiseArea.SOCIAL_WORK, _l("Social work")),
+        (ExpertiseArea.ANTHROPOLOGY, _l("Anthropology")),
+        (ExpertiseArea.POLICING, _l("Policing")),
+        (ExpertiseArea.MIGRATION, _l("Migration")),
+        (ExpertiseArea.JUSTICE, _l("Administration of justice")),
+        (ExpertiseArea.DETENTION, _l("Detention management")),
+        (ExpertiseArea.CHILDREN, _l("Work with children")),
+        (ExpertiseArea.WOMEN, _l("Work with women")),
+        (ExpertiseArea.LGBTI, _l("Work with LGBTI persons")),
+        (ExpertiseArea.DISABILITIES, _l("Work with persons with disabilities")),
+        (ExpertiseArea.MIGRANTS, _l("Work with migrants")),
+        (ExpertiseArea.OLDER, _l("Work with older persons")),
+        (Sector.EXECUTIVE, _l("Executive government")),
+        (Sector.LAW_ENFORCEMENT, _l("Law enforcement")),
+        (Sector.CRIMINAL_JUSTICE, _l("Criminal justice or prosecution")),
+        (Sector.DETENTION, _l("Prison or detention administration")),
+        (Sector.HEALTH, _l("Health")),
+        (Sector.CIVIL_SOCIETY, _l("Civil society")),
+        (Sector.ACADEMIA, _l("Academia")),
+        (Sector.OTHER, _l("Other")),
+        (Gender.WOMAN, _l("Woman")),
+        (Gender.MAN, _l("Man")),
+        (Gender.OTHER, _l("Another gender")),
+        (Gender.UNDISCLOSED, _l("Prefers not to say")),
+        (Minority.YES, _l("Belongs to an ethnic or minority group")),
+        (Minority.NO, _l("Does not belong to an ethnic or minority group")),
+        (Minority.UNDISCLOSED, _l("Prefers not to say")),
+    ]
+)

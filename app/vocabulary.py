@@ -1,0 +1,26 @@
+"""Controlled lists with translated labels, shared by every capability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+# Keyed by (enum class, value): two lists may share a value ("other") and
+# still need their own labels.
+_LABELS: dict[tuple[type, str], object] = {}
+
+
+class Labelled(StrEnum):
+    @property
+    def label(self) -> str:
+        return str(_LABELS[type(self), self.value])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+def register_labels(labels: Iterable[tuple[Labelled, object]]) -> None:
+    """(member, label) pairs: not a dict, whose keys would merge equal values."""
+    for member, label in labels:
+        _LABELS[type(member), member.value] = label
