@@ -56,10 +56,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _template_helpers(app: Flask) -> None:
+    from app.documents.markup import render as markdown
     from app.spaces.current import current_spaces
     from tenants.models import Role
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.globals.update(Role=Role, nav_spaces=current_spaces)
 
 
@@ -67,6 +69,8 @@ def _install_services() -> None:
     # Importing the job modules registers their jobs by name.
     import app.audit.jobs  # noqa: F401
     import app.auth.jobs  # noqa: F401
+    import app.charters.reminders  # noqa: F401  (its jobs and notice texts)
+    import app.documents.jobs  # noqa: F401
     import app.people.jobs  # noqa: F401
     import app.people.reminders  # noqa: F401  (its notice texts)
     from app.audit import services as audit_services
@@ -82,19 +86,31 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.charters.coordination import bp as charters_coordination_bp
+    from app.charters.views import bp as charters_bp
     from app.jobs.views import bp as jobs_bp
     from app.notices.views import bp as notices_bp
     from app.operator.views import bp as operator_bp
     from app.people.coordination import bp as people_coordination_bp
     from app.people.views import bp as people_bp
     from app.public.views import bp as public_bp
+    from app.rules.views import bp as rules_bp
     from app.spaces.views import body_bp, coordination_bp, spaces_bp
     from tenants.resolver import make_layers
 
     layers = make_layers()
-    for child in (body_bp, accounts_bp, people_bp, notices_bp, audit_bp, jobs_bp):
+    for child in (
+        body_bp,
+        accounts_bp,
+        people_bp,
+        rules_bp,
+        charters_bp,
+        notices_bp,
+        audit_bp,
+        jobs_bp,
+    ):
         layers["body"].register_blueprint(child)
-    for child in (coordination_bp, people_coordination_bp):
+    for child in (coordination_bp, people_coordination_bp, charters_coordination_bp):
         layers["coordination"].register_blueprint(child)
     layers["public"].register_blueprint(public_bp)
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import (
     Session,
     declared_attr,
     mapped_column,
+    relationship,
     with_loader_criteria,
 )
 from werkzeug.exceptions import NotFound
@@ -110,6 +111,29 @@ class BodyOwned(MechanismOwned):
             ),
             *cls.__extra_table_args__,
         )
+
+
+def tenant_key(column: str, table: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstraint:
+    """A reference to another tenant row, through ``mechanism_id`` too: the
+    database refuses a row that points at another mechanism's."""
+    return sa.ForeignKeyConstraint(
+        ["mechanism_id", column], [f"{table}.mechanism_id", f"{table}.id"], ondelete=ondelete
+    )
+
+
+def tenant_children(parent: str, target: str, column: str, order_by: str, **options):
+    """A parent's list of child rows, joined on the tenant key and the
+    child's ``column``; loaded with the parent, saved and removed with it."""
+    options.setdefault("lazy", "selectin")
+    options.setdefault("cascade", "all, delete-orphan")
+    return relationship(
+        target,
+        primaryjoin=f"and_({parent}.mechanism_id == {target}.mechanism_id,"
+        f" {parent}.id == {target}.{column})",
+        foreign_keys=f"[{target}.mechanism_id, {target}.{column}]",
+        order_by=order_by,
+        **options,
+    )
 
 
 def is_tenant_owned(cls) -> bool:

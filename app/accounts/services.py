@@ -21,6 +21,23 @@ class AccountActionError(ValueError):
     """An action refused with a message for people; nothing was written."""
 
 
+def accounts_of(body_id, role: Role | None = None) -> list[User]:
+    """The active accounts of a body (of one role, if given), by name."""
+    stmt = (
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.body_id == body_id,
+            Membership.accepted_at.is_not(None),
+            User.active.is_(True),
+        )
+        .order_by(User.display_name, User.id)
+    )
+    if role is not None:
+        stmt = stmt.where(Membership.role == role)
+    return db.session.scalars(stmt).all()
+
+
 def _admins(body: Body) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Membership.id)).where(

@@ -22,28 +22,15 @@ from app.people.vocabulary import (
     WorkingTime,
 )
 from tenants.models import User, enum_column, utcnow
-from tenants.scoping import BodyOwned
+from tenants.scoping import BodyOwned, tenant_children, tenant_key
 
 
 def _person_key() -> sa.ForeignKeyConstraint:
-    # Composite, like every tenant reference: the database refuses a child row
-    # that points at a person of another mechanism.
-    return sa.ForeignKeyConstraint(
-        ["mechanism_id", "person_id"], ["people.mechanism_id", "people.id"], ondelete="CASCADE"
-    )
+    return tenant_key("person_id", "people")
 
 
 def _children(target: str, order_by: str):
-    return relationship(
-        target,
-        primaryjoin=f"and_(Person.mechanism_id == {target}.mechanism_id,"
-        f" Person.id == {target}.person_id)",
-        foreign_keys=f"[{target}.mechanism_id, {target}.person_id]",
-        order_by=order_by,
-        cascade="all, delete-orphan",
-        lazy="selectin",
-        overlaps="people",
-    )
+    return tenant_children("Person", target, "person_id", order_by, overlaps="people")
 
 
 class Person(BodyOwned, db.Model):

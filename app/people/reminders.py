@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.services import accounts_of
 from app.extensions import db
 from app.mail import deliver, language_for, path_for
 from app.notices.services import notify, text_for
 from app.people.models import PeopleImport, Person, TermReminder
 from app.people.vocabulary import PersonKind
-from tenants.models import Body, Mechanism, Membership, Role, User
+from tenants.models import Body, Mechanism, Role
 
 DAYS_BEFORE = (90, 30)
 # An upload that was never imported is dropped after this long.
@@ -62,25 +62,12 @@ def due(today: date) -> list[tuple[Person, int]]:
     return result
 
 
-def _administrators(body_id) -> list[User]:
-    return db.session.scalars(
-        sa.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.body_id == body_id,
-            Membership.role == Role.ADMIN,
-            Membership.accepted_at.is_not(None),
-            User.active.is_(True),
-        )
-    ).all()
-
-
 def remind_body(body: Body, mechanism: Mechanism, today: date) -> int:
     """Send the active body's due reminders; returns how many went out."""
     reminders = due(today)
     if not reminders:
         return 0
-    admins = _administrators(body.id)
+    admins = accounts_of(body.id, Role.ADMIN)
     for person, threshold in reminders:
         days_left = (person.term_end - today).days
         path = path_for(

@@ -1,0 +1,2 @@
+"""A mechanism's joint charters, kept by the coordinator and adopted by each
+body."""

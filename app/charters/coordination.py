@@ -1,0 +1,275 @@
+"""The coordinator's side of the joint charters: drafting versions,
+answering the bodies' comments, publishing, and the adoption board."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.charters import services
+from app.charters.models import CharterComment, CharterKind, CharterSection, CharterVersion
+from app.documents import diff, editing, exporting
+from app.documents import services as documents
+from app.documents.forms import AnswerForm, PublishForm, SectionForm
+from app.documents.lifecycle import TransitionRefused
+from app.documents.vocabulary import VersionState, Visibility
+from app.extensions import db
+from app.jobs.services import enqueue
+from tenants import coordination_reads
+from tenants.models import Role
+from tenants.resolver import requires_role
+
+bp = Blueprint("charters", __name__, url_prefix="/charters")
+
+
+def _version_or_404(version_id) -> CharterVersion:
+    return CharterVersion.get_scoped_or_404(version_id)
+
+
+def _kind_or_404(kind: str) -> CharterKind:
+    try:
+        return CharterKind(kind)
+    except ValueError:
+        abort(404)
+
+
+def _draft_section_or_404(section_id) -> CharterSection:
+    section = CharterSection.get_scoped_or_404(section_id)
+    if not section.version.editable:
+        abort(409)
+    return section
+
+
+@bp.get("/")
+@requires_role(Role.MEMBER)
+def index():
+    charters = services.charters()
+    versions = services.all_versions()
+    with coordination_reads():
+        board = services.board(services.active_bodies())
+    rows = []
+    for kind in CharterKind:
+        charter = charters.get(kind)
+        mine = versions.get(charter.id, []) if charter else []
+        rows.append(
+            (
+                kind,
+                documents.in_state(mine, VersionState.ADOPTED),
+                documents.in_state(mine, VersionState.DRAFT, VersionState.CONSULTATION),
+                mine,
+                board.get(kind, []),
+            )
+        )
+    return render_template("charters/coordination/index.html", rows=rows)
+
+
+@bp.post("/<kind>/versions")
+@requires_role(Role.EDITOR)
+def start(kind):
+    kind = _kind_or_404(kind)
+    try:
+        version = services.start_version(kind, current_user)
+    except documents.WorkInProgress:
+        flash(_("A version is already being drafted or consulted on: finish it first."), "error")
+        return redirect(url_for("coordination.charters.index"))
+    db.session.commit()
+    flash(_("Version %(number)d is a draft.", number=version.number), "success")
+    return redirect(url_for("coordination.charters.version", version_id=version.id))
+
+
+@bp.get("/versions/<version_id>")
+@requires_role(Role.MEMBER)
+def version(version_id):
+    version = _version_or_404(version_id)
+    with coordination_reads():
+        comments = services.comments_by_section(version)
+        decisions = services.decisions_on(version)
+    bodies = {body.id: body for body in services.active_bodies()}
+    return render_template(
+        "charters/coordination/version.html",
+        version=version,
+        comments=comments,
+        answers=services.answers_for(comments),
+        bodies=bodies,
+        decisions=decisions,
+        answer_form=AnswerForm(),
+        others=[v for v in services.versions_of(version.charter) if v.id != version.id],
+    )
+
+
+@bp.route("/versions/<version_id>/sections/new", methods=["GET", "POST"])
+@requires_role(Role.EDITOR)
+def add_section(version_id):
+    version = _version_or_404(version_id)
+    if not version.editable:
+        abort(409)
+    form = SectionForm()
+    if form.validate_on_submit():
+        section = documents.add_section(version, CharterSection, _values(form), current_user)
+        db.session.commit()
+        flash(_("The section “%(title)s” is added.", title=section.title), "success")
+        return redirect(_version_url(version, section))
+    return render_template(
+        "charters/coordination/section_form.html", form=form, version=version, section=None
+    ), (422 if form.errors else 200)
+
+
+def _values(form: SectionForm) -> dict:
+    return {"title": form.title.data.strip(), "body": form.body.data or ""}
+
+
+def _version_url(version, section=None) -> str:
+    anchor = str(section.key) if section is not None else None
+    return url_for("coordination.charters.version", version_id=version.id, _anchor=anchor)
+
+
+@bp.route("/sections/<section_id>/edit", methods=["GET", "POST"])
+@requires_role(Role.EDITOR)
+def edit_section(section_id):
+    section = _draft_section_or_404(section_id)
+    version = section.version
+    form = SectionForm()
+    if request.method == "GET":
+        form.process(obj=section)
+    elif form.validate_on_submit():
+        if not editing.save(section, form, _values(form), current_user):
+            section = CharterSection.get_scoped_or_404(section_id)
+            editing.refuse(form, section)
+            return render_template(
+                "charters/coordination/section_form.html",
+                form=form,
+                version=version,
+                section=section,
+                stale=True,
+            ), 409
+        flash(_("The section “%(title)s” is saved.", title=section.title), "success")
+        return redirect(_version_url(version, section))
+    return render_template(
+        "charters/coordination/section_form.html", form=form, version=version, section=section
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/sections/<section_id>/remove")
+@requires_role(Role.EDITOR)
+def remove_section(section_id):
+    section = _draft_section_or_404(section_id)
+    version = section.version
+    documents.remove_section(version, section)
+    db.session.commit()
+    flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
+    return redirect(_version_url(version))
+
+
+def _move(version: CharterVersion, target: VersionState, **fields) -> bool:
+    try:
+        documents.move(version, target, services.versions_of(version.charter), **fields)
+    except TransitionRefused:
+        db.session.rollback()
+        flash(_("This version cannot move to that state."), "error")
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.post("/versions/<version_id>/consultation")
+@requires_role(Role.ADMIN)
+def consult(version_id):
+    version = _version_or_404(version_id)
+    if _move(version, VersionState.CONSULTATION):
+        flash(_("Every body of the mechanism can now comment on each section."), "success")
+    return redirect(_version_url(version))
+
+
+@bp.post("/versions/<version_id>/draft")
+@requires_role(Role.ADMIN)
+def redraft(version_id):
+    version = _version_or_404(version_id)
+    if _move(version, VersionState.DRAFT):
+        flash(_("The consultation is closed: the version is a draft again."), "success")
+    return redirect(_version_url(version))
+
+
+@bp.route("/versions/<version_id>/publish", methods=["GET", "POST"])
+@requires_role(Role.ADMIN)
+def publish(version_id):
+    version = _version_or_404(version_id)
+    if not version.is_working:
+        abort(409)
+    form = PublishForm()
+    if form.validate_on_submit() and _move(
+        version,
+        VersionState.ADOPTED,
+        adopted_on=form.adopted_on.data,
+        act_reference=(form.act_reference.data or "").strip(),
+        visibility=Visibility(form.visibility.data),
+    ):
+        enqueue("charters.announce", params={"version_id": str(version.id)}, by=current_user)
+        flash(
+            _(
+                "Version %(number)d is published: each body's administrators are asked to"
+                " adopt it.",
+                number=version.number,
+            ),
+            "success",
+        )
+        return redirect(url_for("coordination.charters.index"))
+    return render_template("charters/coordination/publish.html", form=form, version=version), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/comments/<comment_id>/answer")
+@requires_role(Role.EDITOR)
+def answer(comment_id):
+    with coordination_reads():
+        comment = CharterComment.get_scoped_or_404(comment_id)
+    section = CharterSection.get_scoped_or_404(comment.section_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        services.answer(comment, current_user, (form.answer.data or "").strip(), form.resolved.data)
+        db.session.commit()
+        flash(_("The comment is answered."), "success")
+    return redirect(_version_url(section.version, section))
+
+
+@bp.post("/versions/<version_id>/remind")
+@requires_role(Role.ADMIN)
+def remind(version_id):
+    version = _version_or_404(version_id)
+    if version.state is not VersionState.ADOPTED:
+        abort(409)
+    enqueue(
+        "charters.announce",
+        params={"version_id": str(version.id), "pending_only": True},
+        by=current_user,
+    )
+    flash(_("The bodies that have not decided yet are reminded."), "success")
+    return redirect(url_for("coordination.charters.index"))
+
+
+@bp.get("/compare")
+@requires_role(Role.MEMBER)
+def compare():
+    before = _version_or_404(request.args.get("from"))
+    after = _version_or_404(request.args.get("to"))
+    if before.charter_id != after.charter_id:
+        abort(404)
+    return render_template(
+        "charters/compare.html",
+        before=before,
+        after=after,
+        changes=diff.sections(before.sections, after.sections),
+        versions=services.versions_of(after.charter),
+        endpoint="coordination.charters.compare",
+        version_endpoint="coordination.charters.version",
+    )
+
+
+@bp.get("/versions/<version_id>/print")
+@requires_role(Role.MEMBER)
+def print_view(version_id):
+    version = _version_or_404(version_id)
+    return render_template(
+        "documents/print.html", **exporting.charter_context(version), standalone=True
+    )

@@ -1,0 +1,166 @@
+"""Joint charters: the coordinator's versions and sections (the mechanism's
+rows), and what each body does with them (the body's rows: its comments,
+its adoption or exception, its people's acknowledgements)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.documents.models import SectionColumns, VersionColumns
+from app.extensions import db
+from app.vocabulary import Labelled, register_labels
+from tenants.models import User, enum_column, utcnow
+from tenants.scoping import BodyOwned, MechanismOwned, tenant_children, tenant_key
+
+
+class CharterKind(Labelled):
+    ETHICS_CODE = "ethics_code"
+    COORDINATION_AGREEMENT = "coordination_agreement"
+    WORKING_METHODS = "working_methods"
+
+
+class Outcome(Labelled):
+    ADOPTED = "adopted"
+    EXCEPTION = "exception"
+
+
+register_labels(
+    [
+        (CharterKind.ETHICS_CODE, _l("Ethics code")),
+        (CharterKind.COORDINATION_AGREEMENT, _l("Coordination agreement")),
+        (CharterKind.WORKING_METHODS, _l("Joint working methods")),
+        (Outcome.ADOPTED, _l("Adopted")),
+        (Outcome.EXCEPTION, _l("Exception")),
+    ]
+)
+
+
+class Charter(MechanismOwned, db.Model):
+    __tablename__ = "charters"
+    __table_args__ = (sa.UniqueConstraint("mechanism_id", "kind"),)
+
+    kind: Mapped[CharterKind] = mapped_column(enum_column(CharterKind))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    versions: Mapped[list[CharterVersion]] = tenant_children(
+        "Charter", "CharterVersion", "charter_id", "CharterVersion.number", lazy="select"
+    )
+
+
+class CharterVersion(VersionColumns, MechanismOwned, db.Model):
+    __tablename__ = "charter_versions"
+    __table_args__ = (
+        tenant_key("charter_id", "charters"),
+        sa.UniqueConstraint("mechanism_id", "charter_id", "number"),
+    )
+
+    charter_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+
+    charter: Mapped[Charter] = relationship(
+        primaryjoin="and_(CharterVersion.mechanism_id == Charter.mechanism_id,"
+        " CharterVersion.charter_id == Charter.id)",
+        foreign_keys="[CharterVersion.mechanism_id, CharterVersion.charter_id]",
+        viewonly=True,
+        lazy="joined",
+    )
+    sections: Mapped[list[CharterSection]] = tenant_children(
+        "CharterVersion", "CharterSection", "version_id", "CharterSection.position"
+    )
+
+
+class CharterSection(SectionColumns, MechanismOwned, db.Model):
+    __tablename__ = "charter_sections"
+    __table_args__ = (tenant_key("version_id", "charter_versions"),)
+
+    version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
+
+    version: Mapped[CharterVersion] = relationship(
+        primaryjoin="and_(CharterSection.mechanism_id == CharterVersion.mechanism_id,"
+        " CharterSection.version_id == CharterVersion.id)",
+        foreign_keys="[CharterSection.mechanism_id, CharterSection.version_id]",
+        viewonly=True,
+        lazy="joined",
+    )
+
+
+class CharterComment(BodyOwned, db.Model):
+    """A body's comment on a section of a charter in consultation: the body's
+    row, seen by the body and by the coordinator, never by other bodies."""
+
+    __tablename__ = "charter_comments"
+    __extra_table_args__ = (tenant_key("section_id", "charter_sections"),)
+
+    section_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class CharterAnswer(MechanismOwned, db.Model):
+    """The coordinator's answer to a body's comment: the coordinator's row,
+    since the coordination layer never writes a body's."""
+
+    __tablename__ = "charter_answers"
+    __table_args__ = (
+        tenant_key("comment_id", "charter_comments"),
+        sa.UniqueConstraint("mechanism_id", "comment_id"),
+    )
+
+    comment_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    resolved: Mapped[bool] = mapped_column(default=False)
+    answered_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class CharterAdoption(BodyOwned, db.Model):
+    """That a body adopted a version of a charter, or recorded an exception:
+    recording it is what shares it with the coordinator."""
+
+    __tablename__ = "charter_adoptions"
+    __extra_table_args__ = (
+        tenant_key("version_id", "charter_versions", ondelete="RESTRICT"),
+        tenant_key("charter_id", "charters", ondelete="RESTRICT"),
+        sa.UniqueConstraint("mechanism_id", "body_id", "version_id"),
+    )
+
+    charter_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
+    version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
+    decided_on: Mapped[date]
+    reference: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    version: Mapped[CharterVersion] = relationship(
+        primaryjoin="and_(CharterAdoption.mechanism_id == CharterVersion.mechanism_id,"
+        " CharterAdoption.version_id == CharterVersion.id)",
+        foreign_keys="[CharterAdoption.mechanism_id, CharterAdoption.version_id]",
+        viewonly=True,
+        lazy="joined",
+    )
+
+
+class CharterAcknowledgement(BodyOwned, db.Model):
+    """That a person with an account in the body has read a version of the
+    ethics code the body adopted."""
+
+    __tablename__ = "charter_acknowledgements"
+    __extra_table_args__ = (
+        tenant_key("version_id", "charter_versions", ondelete="RESTRICT"),
+        sa.UniqueConstraint("mechanism_id", "body_id", "version_id", "user_id"),
+    )
+
+    version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    acknowledged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,296 @@
+"""Joint charters: the coordinator's versions, the bodies' comments,
+adoptions and exceptions, and people's acknowledgements of the ethics code."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
+from werkzeug.exceptions import NotFound
+
+from app.audit.services import record
+from app.charters.models import (
+    Charter,
+    CharterAcknowledgement,
+    CharterAdoption,
+    CharterAnswer,
+    CharterComment,
+    CharterKind,
+    CharterSection,
+    CharterVersion,
+    Outcome,
+)
+from app.documents import services as documents
+from app.documents.vocabulary import VersionState
+from app.extensions import db
+from tenants.models import Body, User, utcnow
+
+STARTERS: dict[CharterKind, list] = {
+    CharterKind.ETHICS_CODE: [
+        _l("Values and principles"),
+        _l("Confidential information"),
+        _l("Do no harm"),
+        _l("Independence and conflicts of interest"),
+        _l("Reporting wrongdoing"),
+        _l("Preventing reprisals"),
+    ],
+    CharterKind.COORDINATION_AGREEMENT: [
+        _l("Role of each body"),
+        _l("Role of the coordinating body"),
+        _l("Meetings"),
+        _l("Coherence of the mechanism's work"),
+        _l("Participation in visits"),
+        _l("Joint reports"),
+        _l("Joint advocacy"),
+        _l("Liaison with the UN Subcommittee on Prevention of Torture"),
+    ],
+    CharterKind.WORKING_METHODS: [
+        _l("Preparing visits"),
+        _l("Conducting visits"),
+        _l("After a visit"),
+        _l("Reports and recommendations"),
+        _l("Dialogue with the authorities"),
+    ],
+}
+
+
+def charters() -> dict[CharterKind, Charter]:
+    return {c.kind: c for c in db.session.scalars(Charter.scoped_select())}
+
+
+def versions_of(charter: Charter | None) -> list[CharterVersion]:
+    if charter is None:
+        return []
+    return db.session.scalars(
+        CharterVersion.scoped_select()
+        .options(lazyload(CharterVersion.sections))
+        .where(CharterVersion.charter_id == charter.id)
+        .order_by(CharterVersion.number.desc())
+    ).all()
+
+
+def all_versions() -> dict[uuid.UUID, list[CharterVersion]]:
+    """Every charter's versions, newest first, in one query."""
+    grouped: dict[uuid.UUID, list[CharterVersion]] = {}
+    for version in db.session.scalars(
+        CharterVersion.scoped_select()
+        .options(lazyload(CharterVersion.sections))
+        .order_by(CharterVersion.number.desc())
+    ):
+        grouped.setdefault(version.charter_id, []).append(version)
+    return grouped
+
+
+def start_version(kind: CharterKind, user: User) -> CharterVersion:
+    charter = charters().get(kind)
+    if charter is None:
+        charter = Charter(kind=kind)
+        db.session.add(charter)
+        db.session.flush()
+    starter = [{"key": uuid.uuid4(), "title": str(title)} for title in STARTERS[kind]]
+    return documents.new_version(
+        CharterVersion, CharterSection, versions_of(charter), user, starter, charter_id=charter.id
+    )
+
+
+def visible_version_or_404(version_id) -> CharterVersion:
+    """For the bodies: the coordinator's drafts are its own."""
+    version = CharterVersion.get_scoped_or_404(version_id)
+    if version.state is VersionState.DRAFT:
+        raise NotFound()
+    return version
+
+
+# ---------------------------------------------------------------- comments
+
+
+def comments_by_section(version: CharterVersion) -> dict[uuid.UUID, list[CharterComment]]:
+    """The comments on a version this tenant may read: a body its own, the
+    coordination layer (inside ``coordination_reads``) every body's."""
+    rows = db.session.scalars(
+        CharterComment.scoped_select()
+        .join(
+            CharterSection,
+            sa.and_(
+                CharterSection.mechanism_id == CharterComment.mechanism_id,
+                CharterSection.id == CharterComment.section_id,
+            ),
+        )
+        .where(CharterSection.version_id == version.id)
+        .order_by(CharterComment.created_at)
+    ).all()
+    grouped: dict[uuid.UUID, list[CharterComment]] = {}
+    for comment in rows:
+        grouped.setdefault(comment.section_id, []).append(comment)
+    return grouped
+
+
+def answers_for(comments: dict[uuid.UUID, list[CharterComment]]) -> dict[uuid.UUID, CharterAnswer]:
+    ids = [comment.id for rows in comments.values() for comment in rows]
+    if not ids:
+        return {}
+    return {
+        answer.comment_id: answer
+        for answer in db.session.scalars(
+            CharterAnswer.scoped_select().where(CharterAnswer.comment_id.in_(ids))
+        )
+    }
+
+
+def add_comment(section: CharterSection, user: User, text: str) -> CharterComment:
+    comment = CharterComment(section_id=section.id, author_id=user.id, text=text)
+    db.session.add(comment)
+    db.session.flush()
+    record("charters.comment.add", obj=comment, summary=section.title[:200])
+    return comment
+
+
+def answer(comment: CharterComment, user: User, text: str, resolved: bool) -> None:
+    row = db.session.scalars(
+        CharterAnswer.scoped_select().where(CharterAnswer.comment_id == comment.id)
+    ).one_or_none()
+    if row is None:
+        row = CharterAnswer(comment_id=comment.id)
+        db.session.add(row)
+    row.text, row.resolved, row.answered_by, row.answered_at = text, resolved, user.id, utcnow()
+    db.session.flush()
+    record("charters.comment.answer", obj=row, summary="resolved" if resolved else "answered")
+
+
+# ---------------------------------------------------------------- adoption
+
+
+def decisions_on(version: CharterVersion) -> list[CharterAdoption]:
+    """The adoption rows (or exceptions) recorded for a version, by every body
+    the tenant may read."""
+    return db.session.scalars(
+        CharterAdoption.scoped_select().where(CharterAdoption.version_id == version.id)
+    ).all()
+
+
+def own_adoptions() -> dict[uuid.UUID, CharterAdoption]:
+    """The active body's adoption rows, by version."""
+    return {row.version_id: row for row in db.session.scalars(CharterAdoption.scoped_select())}
+
+
+def adopted_by_body() -> list[CharterAdoption]:
+    """For a body's rulebook: the charter versions it adopted, or made an
+    exception to, the latest per charter."""
+    latest: dict[uuid.UUID, CharterAdoption] = {}
+    for row in own_adoptions().values():
+        kept = latest.get(row.charter_id)
+        if kept is None or row.version.number > kept.version.number:
+            latest[row.charter_id] = row
+    return sorted(latest.values(), key=lambda row: row.version.charter.kind.value)
+
+
+def record_adoption(
+    version: CharterVersion,
+    user: User,
+    *,
+    outcome: Outcome,
+    decided_on: date,
+    reference: str,
+    reason: str,
+) -> CharterAdoption:
+    row = own_adoptions().get(version.id)
+    if row is None:
+        row = CharterAdoption(version_id=version.id, charter_id=version.charter_id)
+        db.session.add(row)
+    row.outcome, row.decided_on = outcome, decided_on
+    row.reference = reference if outcome is Outcome.ADOPTED else ""
+    row.reason = reason if outcome is Outcome.EXCEPTION else ""
+    row.recorded_by, row.recorded_at = user.id, utcnow()
+    db.session.flush()
+    record("charters.adoption." + outcome.value, obj=row, summary=f"version {version.number}")
+    return row
+
+
+@dataclass
+class BoardRow:
+    body: Body
+    adoption: CharterAdoption | None  # the body's latest row for this charter
+    latest: CharterVersion | None  # the version awaiting adoption
+
+    @property
+    def up_to_date(self) -> bool:
+        return (
+            self.latest is not None
+            and self.adoption is not None
+            and self.adoption.version_id == self.latest.id
+            and self.adoption.outcome is Outcome.ADOPTED
+        )
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        if self.latest is None or self.up_to_date:
+            return None
+        return self.latest.state_changed_at
+
+
+def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
+    """Which body is on which version of each charter. Reads every body's
+    adoption rows: call it inside ``coordination_reads``."""
+    versions = all_versions()
+    published = {
+        charter_id: documents.in_state(rows, VersionState.ADOPTED)
+        for charter_id, rows in versions.items()
+    }
+    number = {v.id: v.number for rows in versions.values() for v in rows}
+    latest_row: dict[tuple[uuid.UUID, uuid.UUID], CharterAdoption] = {}
+    for row in db.session.scalars(CharterAdoption.scoped_select()):
+        key = (row.charter_id, row.body_id)
+        kept = latest_row.get(key)
+        if kept is None or number[row.version_id] > number[kept.version_id]:
+            latest_row[key] = row
+    result = {}
+    for kind, charter in charters().items():
+        result[kind] = [
+            BoardRow(body, latest_row.get((charter.id, body.id)), published.get(charter.id))
+            for body in bodies
+        ]
+    return result
+
+
+def active_bodies() -> list[Body]:
+    return db.session.scalars(
+        sa.select(Body).where(Body.active.is_(True)).order_by(Body.name)
+    ).all()
+
+
+# ---------------------------------------------------------- acknowledgement
+
+
+def ethics_code_in_force() -> CharterVersion | None:
+    """The latest version of the ethics code the active body adopted."""
+    rows = [
+        row
+        for row in own_adoptions().values()
+        if row.outcome is Outcome.ADOPTED and row.version.charter.kind is CharterKind.ETHICS_CODE
+    ]
+    return max(rows, key=lambda row: row.version.number).version if rows else None
+
+
+def acknowledged_by(version: CharterVersion) -> dict[int, datetime]:
+    return {
+        row.user_id: row.acknowledged_at
+        for row in db.session.scalars(
+            CharterAcknowledgement.scoped_select().where(
+                CharterAcknowledgement.version_id == version.id
+            )
+        )
+    }
+
+
+def acknowledge(version: CharterVersion, user: User) -> bool:
+    """Record that ``user`` read the version; False if they already had."""
+    if user.id in acknowledged_by(version):
+        return False
+    db.session.add(CharterAcknowledgement(version_id=version.id, user_id=user.id))
+    db.session.flush()
+    record("charters.acknowledge", object_type="CharterVersion", object_id=version.id)
+    return True

@@ -1,0 +1,37 @@
+"""Saving a section from a form, where two people may edit it at once: the
+later save is refused and the text they typed stays in the form."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.documents import services
+from app.extensions import db
+
+
+def save(section, form, values: dict, user) -> bool:
+    """Save ``values`` if the form was based on the section's current
+    revision; False (nothing saved, the session rolled back) if not."""
+    if str(section.revision) != (form.revision.data or ""):
+        return False
+    try:
+        services.save_section(section, values, user)
+        db.session.commit()
+    except StaleDataError:  # saved by someone else between our read and write
+        db.session.rollback()
+        return False
+    return True
+
+
+def refuse(form, section) -> None:
+    """Keep what was typed; base the next save on what is saved now."""
+    form.revision.data = section.revision
+    flash(
+        _(
+            "Someone else saved this section while you were editing it. Your text is still in"
+            " the form below and was not saved: compare it with the saved text, then save again."
+        ),
+        "error",
+    )

@@ -1,0 +1,1 @@
+"""A body's internal rules: its rulebook, version by version."""

@@ -1,0 +1,100 @@
+"""A body's rulebook: its versions, its guided-drafting checklist and its
+consultation comments."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
+
+from app.audit.services import record
+from app.documents import services as documents
+from app.documents.vocabulary import STARTER_SECTIONS, Question, questions_for
+from app.extensions import db
+from app.rules.models import RuleComment, RuleSection, RuleVersion
+from tenants.models import Body, BodyKind, User, utcnow
+
+
+def versions() -> list[RuleVersion]:
+    """The body's versions, newest first (their sections load when used)."""
+    return db.session.scalars(
+        RuleVersion.scoped_select()
+        .options(lazyload(RuleVersion.sections))
+        .order_by(RuleVersion.number.desc())
+    ).all()
+
+
+def starter() -> list[dict]:
+    return [
+        {"key": uuid.uuid4(), "title": str(title), "area": area, "questions": []}
+        for area, title in STARTER_SECTIONS
+    ]
+
+
+def start_version(body: Body, user: User) -> RuleVersion:
+    return documents.new_version(
+        RuleVersion, RuleSection, versions(), user, starter(), body_id=body.id
+    )
+
+
+def section_or_404(section_id) -> RuleSection:
+    return RuleSection.get_scoped_or_404(section_id)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    question: Question
+    sections: list[RuleSection]
+
+
+def checklist(version: RuleVersion, body: Body) -> list[ChecklistItem]:
+    """The questions this body's rules should answer, each with the sections
+    of the version marked as answering it."""
+    bodies = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Body).where(Body.active.is_(True))
+    )
+    questions = questions_for(
+        inside_institution=body.kind in (BodyKind.OMBUDS, BodyKind.NHRI),
+        multiple_body=bodies > 1,
+    )
+    return [
+        ChecklistItem(q, [s for s in version.sections if q.code in (s.questions or [])])
+        for q in questions
+    ]
+
+
+def comments_by_section(version: RuleVersion) -> dict[uuid.UUID, list[RuleComment]]:
+    rows = db.session.scalars(
+        RuleComment.scoped_select()
+        .join(
+            RuleSection,
+            sa.and_(
+                RuleSection.mechanism_id == RuleComment.mechanism_id,
+                RuleSection.id == RuleComment.section_id,
+            ),
+        )
+        .where(RuleSection.version_id == version.id)
+        .order_by(RuleComment.created_at)
+    ).all()
+    grouped: dict[uuid.UUID, list[RuleComment]] = {}
+    for comment in rows:
+        grouped.setdefault(comment.section_id, []).append(comment)
+    return grouped
+
+
+def add_comment(section: RuleSection, user: User, text: str) -> RuleComment:
+    comment = RuleComment(section_id=section.id, author_id=user.id, text=text)
+    db.session.add(comment)
+    db.session.flush()
+    record("rules.comment.add", obj=comment, summary=section.title[:200])
+    return comment
+
+
+def answer(comment: RuleComment, user: User, text: str, resolved: bool) -> None:
+    comment.answer = text
+    comment.resolved = resolved
+    comment.answered_by = user.id
+    comment.answered_at = utcnow()
+    record("rules.comment.answer", obj=comment, summary="resolved" if resolved else "answered")

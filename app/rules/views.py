@@ -1,0 +1,291 @@
+"""A body's rulebook: versions, sections, the guided-drafting checklist,
+consultation comments, adoption, differences, print and export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.audit.services import record
+from app.documents import diff, editing, exporting
+from app.documents import services as documents
+from app.documents.forms import (
+    AdoptForm,
+    AnswerForm,
+    CommentForm,
+    ExportForm,
+    RuleSectionForm,
+    VisibilityForm,
+)
+from app.documents.lifecycle import TransitionRefused
+from app.documents.vocabulary import AdoptionMethod, RuleArea, VersionState, Visibility
+from app.extensions import db
+from app.forms import choices
+from app.rules import services
+from app.rules.models import RuleComment, RuleSection, RuleVersion
+from tenants.models import Role
+from tenants.resolver import requires_role
+
+bp = Blueprint("rules", __name__, url_prefix="/rules")
+
+
+def _version_or_404(version_id) -> RuleVersion:
+    return RuleVersion.get_scoped_or_404(version_id)
+
+
+def _draft_section_or_404(section_id) -> RuleSection:
+    section = services.section_or_404(section_id)
+    if not section.version.editable:
+        abort(409)
+    return section
+
+
+@bp.get("/")
+@requires_role(Role.MEMBER)
+def index():
+    from app.charters.services import adopted_by_body
+
+    versions = services.versions()
+    return render_template(
+        "rules/index.html",
+        versions=versions,
+        in_force=documents.in_state(versions, VersionState.ADOPTED),
+        working=documents.in_state(versions, VersionState.DRAFT, VersionState.CONSULTATION),
+        charters=adopted_by_body(),
+    )
+
+
+@bp.post("/versions")
+@requires_role(Role.EDITOR)
+def start():
+    try:
+        version = services.start_version(g.body, current_user)
+    except documents.WorkInProgress:
+        flash(_("A version is already being drafted or consulted on: finish it first."), "error")
+        return redirect(url_for("body.rules.index"))
+    db.session.commit()
+    flash(_("Version %(number)d is a draft.", number=version.number), "success")
+    return redirect(url_for("body.rules.version", version_id=version.id))
+
+
+@bp.get("/versions/<version_id>")
+@requires_role(Role.MEMBER)
+def version(version_id):
+    version = _version_or_404(version_id)
+    return render_template(
+        "rules/version.html",
+        version=version,
+        checklist=services.checklist(version, g.body),
+        comments=services.comments_by_section(version),
+        comment_form=CommentForm(),
+        answer_form=AnswerForm(),
+        adopt_visibility=VisibilityForm(visibility=version.visibility.value),
+        export_form=ExportForm(),
+        others=[v for v in services.versions() if v.id != version.id],
+    )
+
+
+def _section_form(version: RuleVersion, **kwargs) -> RuleSectionForm:
+    form = RuleSectionForm(**kwargs)
+    form.questions.choices = choices(
+        (item.question.code, item.question.text) for item in services.checklist(version, g.body)
+    )
+    return form
+
+
+@bp.route("/versions/<version_id>/sections/new", methods=["GET", "POST"])
+@requires_role(Role.EDITOR)
+def add_section(version_id):
+    version = _version_or_404(version_id)
+    if not version.editable:
+        abort(409)
+    form = _section_form(version, area=request.args.get("area", RuleArea.ROLES.value))
+    if form.validate_on_submit():
+        section = documents.add_section(version, RuleSection, _section_values(form), current_user)
+        db.session.commit()
+        flash(_("The section “%(title)s” is added.", title=section.title), "success")
+        return redirect(
+            url_for("body.rules.version", version_id=version.id, _anchor=str(section.key))
+        )
+    return render_template("rules/section_form.html", form=form, version=version, section=None), (
+        422 if form.errors else 200
+    )
+
+
+def _section_values(form: RuleSectionForm) -> dict:
+    return {
+        "title": form.title.data.strip(),
+        "body": form.body.data or "",
+        "area": RuleArea(form.area.data),
+        "questions": sorted(form.questions.data or []),
+    }
+
+
+@bp.route("/sections/<section_id>/edit", methods=["GET", "POST"])
+@requires_role(Role.EDITOR)
+def edit_section(section_id):
+    section = _draft_section_or_404(section_id)
+    version = section.version
+    form = _section_form(version)
+    if request.method == "GET":
+        form.process(obj=section, area=section.area.value, questions=list(section.questions or []))
+        form.revision.data = section.revision
+    elif form.validate_on_submit():
+        if not editing.save(section, form, _section_values(form), current_user):
+            section = services.section_or_404(section_id)
+            editing.refuse(form, section)
+            return render_template(
+                "rules/section_form.html", form=form, version=version, section=section, stale=True
+            ), 409
+        flash(_("The section “%(title)s” is saved.", title=section.title), "success")
+        return redirect(
+            url_for("body.rules.version", version_id=version.id, _anchor=str(section.key))
+        )
+    return render_template(
+        "rules/section_form.html", form=form, version=version, section=section
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/sections/<section_id>/remove")
+@requires_role(Role.EDITOR)
+def remove_section(section_id):
+    section = _draft_section_or_404(section_id)
+    version = section.version
+    documents.remove_section(version, section)
+    db.session.commit()
+    flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
+    return redirect(url_for("body.rules.version", version_id=version.id))
+
+
+def _move(version: RuleVersion, target: VersionState, **fields) -> bool:
+    try:
+        documents.move(version, target, services.versions(), **fields)
+    except TransitionRefused:
+        db.session.rollback()
+        flash(_("This version cannot move to that state."), "error")
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.post("/versions/<version_id>/consultation")
+@requires_role(Role.ADMIN)
+def consult(version_id):
+    version = _version_or_404(version_id)
+    if _move(version, VersionState.CONSULTATION):
+        flash(_("The body's members can now comment on each section."), "success")
+    return redirect(url_for("body.rules.version", version_id=version.id))
+
+
+@bp.post("/versions/<version_id>/draft")
+@requires_role(Role.ADMIN)
+def redraft(version_id):
+    version = _version_or_404(version_id)
+    if _move(version, VersionState.DRAFT):
+        flash(_("The consultation is closed: the version is a draft again."), "success")
+    return redirect(url_for("body.rules.version", version_id=version.id))
+
+
+@bp.route("/versions/<version_id>/adopt", methods=["GET", "POST"])
+@requires_role(Role.ADMIN)
+def adopt(version_id):
+    version = _version_or_404(version_id)
+    if not version.is_working:
+        abort(409)
+    form = AdoptForm()
+    if form.validate_on_submit():
+        moved = _move(
+            version,
+            VersionState.ADOPTED,
+            adopted_on=form.adopted_on.data,
+            adoption_method=AdoptionMethod(form.adoption_method.data),
+            act_reference=(form.act_reference.data or "").strip(),
+            visibility=Visibility(form.visibility.data),
+        )
+        if moved:
+            flash(
+                _("Version %(number)d is adopted and in force.", number=version.number), "success"
+            )
+            return redirect(url_for("body.rules.version", version_id=version.id))
+    return render_template("rules/adopt.html", form=form, version=version), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/versions/<version_id>/visibility")
+@requires_role(Role.ADMIN)
+def visibility(version_id):
+    version = _version_or_404(version_id)
+    form = VisibilityForm()
+    if version.state is not VersionState.ADOPTED or not form.validate_on_submit():
+        abort(409)
+    version.visibility = Visibility(form.visibility.data)
+    record("rules.version.visibility", obj=version, summary=version.visibility.value)
+    db.session.commit()
+    flash(_("Who may read version %(number)d is saved.", number=version.number), "success")
+    return redirect(url_for("body.rules.version", version_id=version.id))
+
+
+@bp.post("/sections/<section_id>/comments")
+@requires_role(Role.MEMBER)
+def comment(section_id):
+    section = services.section_or_404(section_id)
+    if not section.version.in_consultation:
+        abort(409)
+    form = CommentForm()
+    if form.validate_on_submit():
+        services.add_comment(section, current_user, form.text.data.strip())
+        db.session.commit()
+        flash(_("Your comment is recorded."), "success")
+    else:
+        flash(_("A comment cannot be empty or longer than 5,000 characters."), "error")
+    return redirect(
+        url_for("body.rules.version", version_id=section.version_id, _anchor=str(section.key))
+    )
+
+
+@bp.post("/comments/<comment_id>/answer")
+@requires_role(Role.EDITOR)
+def answer(comment_id):
+    comment = RuleComment.get_scoped_or_404(comment_id)
+    section = services.section_or_404(comment.section_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        services.answer(comment, current_user, (form.answer.data or "").strip(), form.resolved.data)
+        db.session.commit()
+        flash(_("The comment is answered."), "success")
+    return redirect(
+        url_for("body.rules.version", version_id=section.version_id, _anchor=str(section.key))
+    )
+
+
+@bp.get("/compare")
+@requires_role(Role.MEMBER)
+def compare():
+    before = _version_or_404(request.args.get("from"))
+    after = _version_or_404(request.args.get("to"))
+    return render_template(
+        "rules/compare.html",
+        before=before,
+        after=after,
+        changes=diff.sections(before.sections, after.sections),
+        versions=services.versions(),
+    )
+
+
+@bp.get("/versions/<version_id>/print")
+@requires_role(Role.MEMBER)
+def print_view(version_id):
+    version = _version_or_404(version_id)
+    return render_template(
+        "documents/print.html", **exporting.rules_context(version, g.body), standalone=True
+    )
+
+
+@bp.post("/versions/<version_id>/export")
+@requires_role(Role.MEMBER)
+def export(version_id):
+    version = _version_or_404(version_id)
+    run = exporting.start("rules", version, request.form.get("file_format"), current_user)
+    return redirect(url_for("body.jobs.status", run_id=run.id))
