@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check-migrations translations extract-messages browser clean
+.PHONY: run test lint check-migrations translations extract-messages browser pdf-libs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,13 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f >/dev/null
 
 ## Serve the embedded default (SQLite, in-process jobs, demo data) on http://127.0.0.1:5000
-run: $(STAMP) translations
+run: $(STAMP) translations pdf-libs
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite always; PostgreSQL with TEST_DATABASE_URL; Redis with REDIS_URL
-test: $(STAMP) translations browser
+test: $(STAMP) translations browser pdf-libs
 	$(BIN)/python -m pytest
 
 ## Debian's Chromium for the browser tests (installed when missing and possible)
@@ -33,6 +33,13 @@ browser:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } ; } || \
 	  echo "Chromium is not installed: the browser tests will be skipped."
+
+## Pango, HarfBuzz's subsetter and DejaVu fonts, for PDF exports (WeasyPrint)
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(PDF_LIBS) >/dev/null; } ; } || \
+	  echo "Pango or HarfBuzz is missing: PDF exports will fail."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

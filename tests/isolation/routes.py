@@ -47,6 +47,44 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.people.preview": TenantRoute(Role.ADMIN, {"import_id": "import"}),
     "body.people.run_import": TenantRoute(Role.ADMIN, {"import_id": "import"}),
     "body.people.export": TenantRoute(Role.ADMIN),
+    "body.rules.index": TenantRoute(Role.MEMBER),
+    "body.rules.start": TenantRoute(Role.EDITOR),
+    "body.rules.version": TenantRoute(Role.MEMBER, {"version_id": "rule_draft"}),
+    "body.rules.add_section": TenantRoute(Role.EDITOR, {"version_id": "rule_draft"}),
+    "body.rules.edit_section": TenantRoute(Role.EDITOR, {"section_id": "rule_draft_section"}),
+    "body.rules.remove_section": TenantRoute(Role.EDITOR, {"section_id": "fresh_rule_section"}),
+    "body.rules.consult": TenantRoute(Role.ADMIN, {"version_id": "rule_draft"}),
+    "body.rules.redraft": TenantRoute(Role.ADMIN, {"version_id": "rule_consultation"}),
+    "body.rules.adopt": TenantRoute(Role.ADMIN, {"version_id": "rule_draft"}),
+    "body.rules.visibility": TenantRoute(
+        Role.ADMIN, {"version_id": "rule_adopted"}, {"visibility": "public"}
+    ),
+    "body.rules.comment": TenantRoute(
+        Role.MEMBER, {"section_id": "rule_consultation_section"}, {"text": "Agreed"}
+    ),
+    "body.rules.answer": TenantRoute(Role.EDITOR, {"comment_id": "rule_comment"}),
+    "body.rules.compare": TenantRoute(Role.MEMBER, {"from": "rule_adopted", "to": "rule_draft"}),
+    "body.rules.print_view": TenantRoute(Role.MEMBER, {"version_id": "rule_adopted"}),
+    "body.rules.export": TenantRoute(Role.MEMBER, {"version_id": "rule_adopted"}),
+    # A mechanism's charters are read by all its bodies (kinds in SHARED_KINDS)
+    "body.charters.index": TenantRoute(Role.EXTERNAL_EXPERT),
+    "body.charters.version": TenantRoute(Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}),
+    "body.charters.comment": TenantRoute(
+        Role.EDITOR, {"section_id": "charter_consultation_section"}, {"text": "Agreed"}
+    ),
+    "body.charters.adopt": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
+    "body.charters.acknowledge": TenantRoute(
+        Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}
+    ),
+    "body.charters.readers": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
+    "body.charters.remind_readers": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
+    "body.charters.compare": TenantRoute(
+        Role.EXTERNAL_EXPERT, {"from": "charter_published", "to": "charter_consultation"}
+    ),
+    "body.charters.print_view": TenantRoute(
+        Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}
+    ),
+    "body.charters.export": TenantRoute(Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}),
     "body.notices.dismiss": TenantRoute(Role.EXTERNAL_EXPERT, {"notice_id": "own_notice"}),
     "body.audit.events": TenantRoute(Role.ADMIN),
     "body.audit.export": TenantRoute(Role.ADMIN),
@@ -58,7 +96,34 @@ COORDINATION_ROUTES: dict[str, TenantRoute] = {
     "coordination.overview.home": TenantRoute(Role.MEMBER),
     "coordination.people.overview": TenantRoute(Role.MEMBER),
     "coordination.people.export": TenantRoute(Role.MEMBER),
+    "coordination.charters.index": TenantRoute(Role.MEMBER),
+    "coordination.charters.start": TenantRoute(Role.EDITOR, {"kind": "charter_kind"}),
+    "coordination.charters.version": TenantRoute(Role.MEMBER, {"version_id": "charter_draft"}),
+    "coordination.charters.add_section": TenantRoute(Role.EDITOR, {"version_id": "charter_draft"}),
+    "coordination.charters.edit_section": TenantRoute(
+        Role.EDITOR, {"section_id": "charter_draft_section"}
+    ),
+    "coordination.charters.remove_section": TenantRoute(
+        Role.EDITOR, {"section_id": "fresh_charter_section"}
+    ),
+    "coordination.charters.consult": TenantRoute(Role.ADMIN, {"version_id": "charter_draft"}),
+    "coordination.charters.redraft": TenantRoute(
+        Role.ADMIN, {"version_id": "charter_consultation"}
+    ),
+    "coordination.charters.publish": TenantRoute(Role.ADMIN, {"version_id": "charter_draft"}),
+    "coordination.charters.answer": TenantRoute(
+        Role.EDITOR, {"comment_id": "charter_comment"}, {"answer": "Thanks", "resolved": "y"}
+    ),
+    "coordination.charters.remind": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
+    "coordination.charters.compare": TenantRoute(
+        Role.MEMBER, {"from": "charter_published", "to": "charter_consultation"}
+    ),
+    "coordination.charters.print_view": TenantRoute(Role.MEMBER, {"version_id": "charter_draft"}),
 }
+
+# Objects every body of their mechanism may read: another body of the same
+# mechanism gets them; another mechanism gets 404.
+SHARED_KINDS = {"charter_published", "charter_consultation", "charter_consultation_section"}
 
 # Open to anyone, or to any signed-in user about their own account only
 # (those take no id: they act on the signed-in account).
@@ -75,6 +140,11 @@ PUBLIC_ROUTES = {
     # invitations only (test_consent.py proves another id answers 404)
     "spaces.answer_invitation",
     "public.site.home",
+    # public versions only, of the mechanism in the path (test_rules.py and
+    # test_charters.py prove drafts, internal versions and other mechanisms' 404)
+    "public.site.rules",
+    "public.site.rule_version",
+    "public.site.charter_version",
     "account.profile",
     "account.change_password",
     "account.change_email",
