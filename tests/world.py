@@ -208,7 +208,9 @@ def _charters(mechanism: Mechanism, bodies: list[Body]) -> dict[str, uuid.UUID]:
                 visibility=Visibility.INTERNAL,
                 adopted_on=date(2026, 1, 1) if state is VersionState.ADOPTED else None,
             )
-            section = CharterSection(title="Confidentiality", body=f"Text {number}")
+            # the same section from one version of a charter to the next
+            key = uuid.uuid5(uuid.NAMESPACE_URL, f"{mechanism.slug}/{charter.kind.value}")
+            section = CharterSection(key=key, title="Confidentiality", body=f"Text {number}")
             version.sections.append(section)
             db.session.add(version)
             db.session.flush()
