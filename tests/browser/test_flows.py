@@ -191,3 +191,50 @@ def test_seconded_staff_cannot_be_made_leadership(live_server, browser_page):
     expect(row).not_to_contain_text("leadership")
     # the refused save answers 422, which the browser reports; nothing else went wrong
     assert [p for p in page.problems if "422" not in p] == []
+
+
+def test_coordinator_publishes_the_ethics_code_and_a_body_adopts_it(live_server, browser_page):
+    page, base, world = browser_page, live_server["url"], live_server["world"]
+    coordinator, body_admin = world.account("a1", "admin"), world.account("a2", "admin")
+
+    _sign_in(page, live_server, coordinator)
+    page.goto(base + "/m/alpha/coordination/charters/")
+    code = page.get_by_role("region", name="Ethics code")
+    code.get_by_role("link", name="version 2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ethics code, version 2")
+    page.get_by_role("link", name="Publish for adoption").click()
+    page.get_by_label("Reference").fill("Steering group, 3 March")
+    page.get_by_label("Who may read it").select_option("public")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Version 2 is published")).to_be_visible()
+    code = page.get_by_role("region", name="Ethics code")
+    expect(code.get_by_role("row", name=re.compile("Body a2"))).to_contain_text("not adopted")
+    page.get_by_role("button", name="Sign out").click()
+
+    _sign_in(page, live_server, body_admin)
+    expect(page.get_by_role("heading", name="Your spaces")).to_be_visible()
+    page.goto(base + "/m/alpha/b/a2/")
+    expect(
+        page.get_by_text("Version 2 of the ethics code awaits your body's adoption.")
+    ).to_be_visible()
+    page.get_by_role("navigation", name="Body a2").get_by_role("link", name="Charters").click()
+    row = page.get_by_role("row", name=re.compile("Ethics code"))
+    expect(row).to_contain_text("awaiting adoption")
+    row.get_by_role("link", name="Record the body's decision").click()
+    page.get_by_label("Reference of the decision").fill("Board decision 7/2026")
+    page.get_by_role("button", name="Record").click()
+    expect(
+        page.get_by_text("The adoption is recorded and shared with the coordinator.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    _sign_in(page, live_server, coordinator)
+    expect(page.get_by_role("heading", name="Your spaces")).to_be_visible()
+    page.goto(base + "/m/alpha/coordination/charters/")
+    row = page.get_by_role("region", name="Ethics code").get_by_role(
+        "row", name=re.compile("Body a2")
+    )
+    expect(row).to_contain_text("version 2")
+    expect(row).to_contain_text("Board decision 7/2026")
+    expect(row.locator(".tag")).to_have_text("adopted")
+    assert page.problems == []
