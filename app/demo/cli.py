@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from app.auth.passwords import hash_password
+from app.demo.documents import load_documents
 from app.demo.people import load_registers
 from app.extensions import db
 from tenants import provisioning
@@ -151,6 +152,7 @@ def load(if_empty: bool) -> None:
                 )
                 created += 1
     created += load_registers("veloria")
+    created += load_documents("veloria")
     click.echo(f"Demo data ready ({created} records added). Password: {DEMO_PASSWORD}")
 
 
