@@ -12,7 +12,6 @@ from app.charters.models import CharterComment, CharterKind, CharterSection, Cha
 from app.documents import diff, editing, exporting
 from app.documents import services as documents
 from app.documents.forms import AnswerForm, PublishForm, SectionForm
-from app.documents.lifecycle import TransitionRefused
 from app.documents.vocabulary import VersionState, Visibility
 from app.extensions import db
 from app.jobs.services import enqueue
@@ -162,14 +161,7 @@ def remove_section(section_id):
 
 
 def _move(version: CharterVersion, target: VersionState, **fields) -> bool:
-    try:
-        documents.move(version, target, services.versions_of(version.charter), **fields)
-    except TransitionRefused:
-        db.session.rollback()
-        flash(_("This version cannot move to that state."), "error")
-        return False
-    db.session.commit()
-    return True
+    return editing.move(version, target, services.versions_of(version.charter), **fields)
 
 
 @bp.post("/versions/<version_id>/consultation")

@@ -111,22 +111,7 @@ def visible_version_or_404(version_id) -> CharterVersion:
 def comments_by_section(version: CharterVersion) -> dict[uuid.UUID, list[CharterComment]]:
     """The comments on a version this tenant may read: a body its own, the
     coordination layer (inside ``coordination_reads``) every body's."""
-    rows = db.session.scalars(
-        CharterComment.scoped_select()
-        .join(
-            CharterSection,
-            sa.and_(
-                CharterSection.mechanism_id == CharterComment.mechanism_id,
-                CharterSection.id == CharterComment.section_id,
-            ),
-        )
-        .where(CharterSection.version_id == version.id)
-        .order_by(CharterComment.created_at)
-    ).all()
-    grouped: dict[uuid.UUID, list[CharterComment]] = {}
-    for comment in rows:
-        grouped.setdefault(comment.section_id, []).append(comment)
-    return grouped
+    return documents.comments_by_section(CharterComment, CharterSection, version)
 
 
 def answers_for(comments: dict[uuid.UUID, list[CharterComment]]) -> dict[uuid.UUID, CharterAnswer]:

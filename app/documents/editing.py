@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.documents import services
+from app.documents.lifecycle import TransitionRefused
 from app.extensions import db
 
 
@@ -35,3 +36,16 @@ def refuse(form, section) -> None:
         ),
         "error",
     )
+
+
+def move(version, target, siblings: list, **fields) -> bool:
+    """Move a version through its lifecycle and commit; a move the lifecycle
+    does not allow changes nothing and says so."""
+    try:
+        services.move(version, target, siblings, **fields)
+    except TransitionRefused:
+        db.session.rollback()
+        flash(_("This version cannot move to that state."), "error")
+        return False
+    db.session.commit()
+    return True

@@ -4,7 +4,10 @@ through its lifecycle. Every write leaves an audit event."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+
+import sqlalchemy as sa
 
 from app.audit.services import record
 from app.documents import lifecycle
@@ -79,3 +82,24 @@ def move(version, target: VersionState, siblings: list, **fields) -> None:
     for name, value in fields.items():
         setattr(version, name, value)
     record("document.version." + target.value, obj=version, summary=f"version {version.number}")
+
+
+def comments_by_section(comment_cls, section_cls, version) -> dict[uuid.UUID, list]:
+    """The comments on a version's sections that the active tenant may read,
+    oldest first, by section."""
+    rows = db.session.scalars(
+        comment_cls.scoped_select()
+        .join(
+            section_cls,
+            sa.and_(
+                section_cls.mechanism_id == comment_cls.mechanism_id,
+                section_cls.id == comment_cls.section_id,
+            ),
+        )
+        .where(section_cls.version_id == version.id)
+        .order_by(comment_cls.created_at)
+    ).all()
+    grouped: dict[uuid.UUID, list] = {}
+    for comment in rows:
+        grouped.setdefault(comment.section_id, []).append(comment)
+    return grouped

@@ -66,22 +66,7 @@ def checklist(version: RuleVersion, body: Body) -> list[ChecklistItem]:
 
 
 def comments_by_section(version: RuleVersion) -> dict[uuid.UUID, list[RuleComment]]:
-    rows = db.session.scalars(
-        RuleComment.scoped_select()
-        .join(
-            RuleSection,
-            sa.and_(
-                RuleSection.mechanism_id == RuleComment.mechanism_id,
-                RuleSection.id == RuleComment.section_id,
-            ),
-        )
-        .where(RuleSection.version_id == version.id)
-        .order_by(RuleComment.created_at)
-    ).all()
-    grouped: dict[uuid.UUID, list[RuleComment]] = {}
-    for comment in rows:
-        grouped.setdefault(comment.section_id, []).append(comment)
-    return grouped
+    return documents.comments_by_section(RuleComment, RuleSection, version)
 
 
 def add_comment(section: RuleSection, user: User, text: str) -> RuleComment:

@@ -18,7 +18,6 @@ from app.documents.forms import (
     RuleSectionForm,
     VisibilityForm,
 )
-from app.documents.lifecycle import TransitionRefused
 from app.documents.vocabulary import AdoptionMethod, RuleArea, VersionState, Visibility
 from app.extensions import db
 from app.forms import choices
@@ -159,14 +158,7 @@ def remove_section(section_id):
 
 
 def _move(version: RuleVersion, target: VersionState, **fields) -> bool:
-    try:
-        documents.move(version, target, services.versions(), **fields)
-    except TransitionRefused:
-        db.session.rollback()
-        flash(_("This version cannot move to that state."), "error")
-        return False
-    db.session.commit()
-    return True
+    return editing.move(version, target, services.versions(), **fields)
 
 
 @bp.post("/versions/<version_id>/consultation")
