@@ -296,3 +296,31 @@ def test_one_working_version_per_charter(app, world):
     page = coordinator.get(response.headers["Location"]).get_data(as_text=True)
     assert "Liaison with the UN Subcommittee on Prevention of Torture" in page
     assert coordinator.post(f"{COORDINATION}/no_such_charter/versions").status_code == 404
+
+
+def test_weekly_reminders_go_to_bodies_still_undecided_after_a_week(app, world):
+    from datetime import timedelta
+
+    from app.jobs.services import enqueue
+    from tenants.models import utcnow
+
+    version_id = _publish_new_code(app, world)
+    _as(app, world, "a2", "admin").post(
+        f"{_body('a2')}/versions/{version_id}/adopt",
+        data={"outcome": "adopted", "decided_on": "2026-03-05"},
+    )
+    # published today: too early to remind anyone
+    assert enqueue("charters.weekly").result == {"bodies": 0}
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
+        version = db.session.get(
+            CharterVersion, (world.mechanisms["alpha"].id, uuid.UUID(version_id))
+        )
+        version.state_changed_at = utcnow() - timedelta(days=8)
+        db.session.commit()
+    # a week on: a1 has not decided, a2 has, beta's bodies are up to date
+    assert enqueue("charters.weekly").result == {"bodies": 1}
+    with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):
+        waiting = db.session.scalars(
+            Notice.scoped_select().where(Notice.kind == "charters.awaiting_adoption")
+        ).all()
+    assert len(waiting) == 2  # at publication, and now

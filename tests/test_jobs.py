@@ -188,3 +188,13 @@ def test_enqueue_saves_the_callers_work_in_the_callers_tenant(world):
             sa.select(JobOutput).where(JobOutput.filename == "mine.csv")
         ).one()
     assert (saved.mechanism_id, saved.body_id) == (alpha.id, a1.id)
+
+
+def test_scheduled_jobs_run_on_their_days_only():
+    from datetime import datetime
+
+    from app.jobs.cli import due_today
+
+    monday, tuesday = datetime(2026, 11, 23, 22, 0), datetime(2026, 11, 24, 1, 0)
+    assert due_today("0 6 * * *", monday) and due_today("0 6 * * *", tuesday)
+    assert due_today("0 7 * * 1", monday) and not due_today("0 7 * * 1", tuesday)

@@ -4,6 +4,9 @@ ethics code awaits their acknowledgement."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,7 +23,10 @@ from app.mail import deliver, language_for, path_for
 from app.notices.services import notify, text_for
 from tenants import current_tenant, tenant_scope
 from tenants.context import Layer, coordination_reads
-from tenants.models import Body, Mechanism, Role
+from tenants.models import Body, Mechanism, Role, utcnow
+
+# A body is reminded weekly once a version has waited this long for its decision.
+WAIT_BEFORE_REMINDING = timedelta(days=7)
 
 
 @text_for("charters.awaiting_adoption")
@@ -59,8 +65,32 @@ def announce(ctx, version_id: str, pending_only: bool = False):
     version = CharterVersion.get_scoped(version_id)
     if version is None or version.state is not VersionState.ADOPTED:
         raise JobFailed(_("This version is not published."))
-    tenant = current_tenant()
-    mechanism = db.session.get(Mechanism, tenant.mechanism_id)
+    mechanism = db.session.get(Mechanism, current_tenant().mechanism_id)
+    return {"bodies": _ask_bodies(version, mechanism, pending_only, ctx.progress)}
+
+
+@job("charters.weekly", timeout=1800, retries=0, schedule="0 7 * * 1")
+def weekly(ctx):
+    """Every Monday, a platform job: each body that has not decided on a
+    version published more than a week ago is reminded, until it decides."""
+    sent = 0
+    week_ago = utcnow() - WAIT_BEFORE_REMINDING
+    for mechanism in db.session.scalars(sa.select(Mechanism).order_by(Mechanism.id)).all():
+        with tenant_scope(mechanism.id, layer=Layer.JOB):
+            waiting = db.session.scalars(
+                CharterVersion.scoped_select().where(
+                    CharterVersion.state == VersionState.ADOPTED,
+                    CharterVersion.state_changed_at < week_ago,
+                )
+            ).all()
+            for version in waiting:
+                sent += _ask_bodies(version, mechanism, pending_only=True)
+    return {"bodies": sent}
+
+
+def _ask_bodies(version: CharterVersion, mechanism: Mechanism, pending_only: bool, progress=None):
+    """Mail and notify the administrators of each body (that has not decided,
+    if ``pending_only``), each in its own tenant; returns how many bodies."""
     bodies = services.active_bodies()
     with coordination_reads():
         decided = {row.body_id for row in services.decisions_on(version)}
@@ -95,14 +125,15 @@ def announce(ctx, version_id: str, pending_only: bool = False):
             )
             db.session.commit()
         sent += 1
-        ctx.progress(100 * (index + 1) // max(1, len(bodies)))
-    return {"bodies": sent}
+        if progress:
+            progress(100 * (index + 1) // max(1, len(bodies)))
+    return sent
 
 
 @job("charters.remind_readers", timeout=600, retries=0)
-def remind_readers(ctx, version_id: str, user_ids: list[int] | None = None):
+def remind_readers(ctx, version_id: str):
     """In a body: ask its people who have not yet acknowledged the ethics
-    code in force to read it (all of them, or those named)."""
+    code in force to read it."""
     version = CharterVersion.get_scoped(version_id)
     if version is None:
         raise JobFailed(_("This version is no longer available."))
@@ -110,12 +141,7 @@ def remind_readers(ctx, version_id: str, user_ids: list[int] | None = None):
     mechanism = db.session.get(Mechanism, tenant.mechanism_id)
     body = db.session.get(Body, (tenant.mechanism_id, tenant.body_id))
     done = services.acknowledged_by(version)
-    wanted = set(user_ids) if user_ids is not None else None
-    readers = [
-        user
-        for user in accounts_of(body.id)
-        if user.id not in done and (wanted is None or user.id in wanted)
-    ]
+    readers = [user for user in accounts_of(body.id) if user.id not in done]
     path = path_for(
         "body.charters.version",
         mechanism_slug=mechanism.slug,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -41,13 +43,28 @@ def cron_command() -> None:
     scheduler.start()
 
 
+def due_today(schedule: str, now: datetime) -> bool:
+    """Whether a cron schedule fires on ``now``'s day, at whatever hour: the
+    system's cron calls run-scheduled-jobs once a day, at a time of its own."""
+    from croniter import croniter
+
+    start = datetime.combine(now.date(), datetime.min.time())
+    following = croniter(schedule, start - timedelta(seconds=1)).get_next(datetime)
+    return following < start + timedelta(days=1)
+
+
 @click.command("run-scheduled-jobs")
 @with_appcontext
 def run_scheduled_command() -> None:
-    """Run every scheduled job once, now (for the system's cron without Redis)."""
+    """Run the scheduled jobs due today, now (call it once a day from the
+    system's cron when there is no Redis)."""
     from app.jobs import registry
     from app.jobs.services import enqueue
 
+    now = datetime.now()
     for spec in registry.scheduled():
+        if not due_today(spec.schedule, now):
+            click.echo(f"{spec.name}: not due today")
+            continue
         run = enqueue(spec.name)
         click.echo(f"{spec.name}: {run.state.value}")
