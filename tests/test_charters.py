@@ -157,6 +157,13 @@ def test_adoption_and_exception_body_by_body_on_the_board(app, world):
     )
     assert refused.status_code == 422
     assert "Say why the body makes an exception." in refused.get_data(as_text=True)
+    # nor a decision dated before the publication
+    early = admin_a2.post(
+        f"{_body('a2')}/versions/{version_id}/adopt",
+        data={"outcome": "adopted", "decided_on": "2026-02-01", "reference": "Early"},
+    )
+    assert early.status_code == 422
+    assert "the decision cannot be earlier" in early.get_data(as_text=True)
     response = admin_a2.post(
         f"{_body('a2')}/versions/{version_id}/adopt",
         data={"outcome": "exception", "decided_on": "2026-03-05", "reason": "Our statute differs."},
@@ -164,6 +171,11 @@ def test_adoption_and_exception_body_by_body_on_the_board(app, world):
     assert response.status_code == 302
     board = _as(app, world, "a1", "member").get(f"{COORDINATION}/").get_data(as_text=True)
     assert "Our statute differs." in board and "waiting since" in board.lower()
+    code = board.split('id="charter-ethics_code"')[1].split("</section>")[0]
+    a2_row = code.split('<th scope="row">Body a2</th>')[1].split("</tr>")[0]
+    assert '<span class="tag">exception</span>' in a2_row and "not adopted" not in a2_row
+    a1_row = code.split('<th scope="row">Body a1</th>')[1].split("</tr>")[0]
+    assert "2026-03-01" in a1_row  # waiting since the publication
     # then the body adopts after all: the same row changes
     admin_a2.post(
         f"{_body('a2')}/versions/{version_id}/adopt",
@@ -235,6 +247,9 @@ def test_people_of_an_adopting_body_acknowledge_the_ethics_code(app, world, capl
     assert expert.post(f"{_body('a2')}/versions/{version_id}/acknowledge").status_code == 302
     # twice is once
     expert.post(f"{_body('a2')}/versions/{version_id}/acknowledge")
+    # the request is settled on the expert's home page
+    home = expert.get("/m/alpha/b/a2/").get_data(as_text=True)
+    assert "Please read version" not in home
     page = expert.get(f"{_body('a2')}/versions/{version_id}").get_data(as_text=True)
     assert "You have confirmed that you read this ethics code." in page
     # the admin sees who has not

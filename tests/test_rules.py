@@ -173,8 +173,18 @@ def test_lifecycle_moves_only_as_allowed(app, world):
     admin.post(f"{BASE}/versions/{first}/consultation")
     assert _versions(world)[1].state is VersionState.ADOPTED
     assert admin.get(f"{BASE}/versions/{first}/adopt").status_code == 409
-    section_id = _section_ids(admin, first) or [str(v1.sections[0].id)]
-    assert admin.get(f"{BASE}/sections/{section_id[0]}/edit").status_code == 409
+    section_id = str(v1.sections[0].id)
+    assert admin.get(f"{BASE}/sections/{section_id}/edit").status_code == 302
+    # a save that arrives after the adoption is refused, its text kept
+    late = admin.post(
+        f"{BASE}/sections/{section_id}/edit",
+        data={"title": "Who decides", "area": "roles", "body": "Late words", "revision": "1"},
+    )
+    assert late.status_code == 409
+    assert "is no longer a draft" in late.get_data(as_text=True)
+    assert "Late words" in late.get_data(as_text=True)
+    assert admin.post(f"{BASE}/sections/{section_id}/remove").status_code == 302
+    assert len(_fresh(RuleVersion, first, world).sections) == 17
     # adopting the next version supersedes the one in force
     second = _start(admin)
     admin.post(
@@ -341,6 +351,11 @@ def test_compare_shows_added_removed_and_changed_sections(app, world):
     assert "new section" in html and "<ins>Gifts and hospitality</ins>" in html
     assert "section removed" in html and "<del>Preventing reprisals</del>" in html
     assert "3 sections differ." in html
+    # the removed section stands where it was: after the one before it
+    assert html.index("Values and principles") < html.index("<del>Preventing reprisals</del>")
+    assert html.index("<del>Preventing reprisals</del>") < html.index("<ins>Gifts and hospitality")
+    same = admin.get(f"{BASE}/compare?from={second}&to={second}").get_data(as_text=True)
+    assert "The two versions have the same text." in same
 
 
 def test_markdown_is_sanitised():
@@ -448,6 +463,8 @@ def test_export_runs_as_a_job_and_is_audited(app, world, file_format):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read("word/document.xml").decode()
         assert "Who decides" in xml and "The " in xml and "board" in xml and "é ’ ✓" in xml
+        # no empty paragraph and no stray line break between blocks
+        assert "<w:br/>" not in xml and "<w:p/>" not in xml
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a2"].id, layer=Layer.BODY):
         actions = db.session.scalars(
             sa.select(AuditEvent.action).where(AuditEvent.action.like("export.%"))
@@ -474,3 +491,50 @@ def test_every_write_leaves_an_audit_event(app, world):
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a2"].id, layer=Layer.BODY):
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"document.version.create", "document.version.consultation"} <= actions
+
+
+def test_every_form_of_the_document_pages_carries_its_csrf_token(make_app):
+    """With CSRF protection on, as in production: a form without its token
+    would answer 400 and lose what was typed."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        world = build_world()
+        pages = [
+            (
+                world.account("a1", "admin"),
+                [
+                    f"/m/alpha/b/a1/rules/versions/{world.rules['a1'][kind]}"
+                    for kind in ("rule_draft", "rule_consultation", "rule_adopted")
+                ]
+                + [
+                    f"/m/alpha/b/a1/charters/versions/{world.charters['alpha'][kind]}"
+                    for kind in ("charter_consultation", "charter_published")
+                ]
+                + [
+                    f"/m/alpha/coordination/charters/versions/{world.charters['alpha'][kind]}"
+                    for kind in ("charter_draft", "charter_consultation")
+                ]
+                + ["/m/alpha/coordination/charters/", "/m/alpha/b/a1/rules/"],
+            )
+        ]
+        for email, urls in pages:
+            client = app.test_client()
+            sign_in(client, email)
+            for url in urls:
+                html = client.get(url).get_data(as_text=True)
+                forms = re.findall(r'<form method="post".*?</form>', html, re.S)
+                assert forms, url
+                for form in forms:
+                    assert re.search(r'name="csrf_token"[^>]*value="[^"]+"', form), (url, form)
+        # and a comment sent with its token is recorded
+        client = app.test_client()
+        sign_in(client, world.account("a1", "member"))
+        url = f"/m/alpha/b/a1/rules/versions/{world.rules['a1']['rule_consultation']}"
+        html = client.get(url).get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        section = world.rules["a1"]["rule_consultation_section"]
+        response = client.post(
+            f"/m/alpha/b/a1/rules/sections/{section}/comments",
+            data={"text": "With its token", "csrf_token": token},
+        )
+        assert response.status_code == 302

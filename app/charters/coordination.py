@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.charters import services
@@ -31,13 +32,6 @@ def _kind_or_404(kind: str) -> CharterKind:
         return CharterKind(kind)
     except ValueError:
         abort(404)
-
-
-def _draft_section_or_404(section_id) -> CharterSection:
-    section = CharterSection.get_scoped_or_404(section_id)
-    if not section.version.editable:
-        abort(409)
-    return section
 
 
 @bp.get("/")
@@ -126,9 +120,16 @@ def _version_url(version, section=None) -> str:
 @bp.route("/sections/<section_id>/edit", methods=["GET", "POST"])
 @requires_role(Role.EDITOR)
 def edit_section(section_id):
-    section = _draft_section_or_404(section_id)
+    section = CharterSection.get_scoped_or_404(section_id)
     version = section.version
     form = SectionForm()
+    if not version.editable:
+        editing.not_a_draft(version)
+        if request.method == "GET":
+            return redirect(_version_url(version))
+        return render_template(
+            "charters/coordination/section_form.html", form=form, version=version, section=section
+        ), 409
     if request.method == "GET":
         form.process(obj=section)
     elif form.validate_on_submit():
@@ -152,8 +153,11 @@ def edit_section(section_id):
 @bp.post("/sections/<section_id>/remove")
 @requires_role(Role.EDITOR)
 def remove_section(section_id):
-    section = _draft_section_or_404(section_id)
+    section = CharterSection.get_scoped_or_404(section_id)
     version = section.version
+    if not version.editable:
+        editing.not_a_draft(version)
+        return redirect(_version_url(version))
     documents.remove_section(version, section)
     db.session.commit()
     flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
@@ -197,6 +201,7 @@ def publish(version_id):
         visibility=Visibility(form.visibility.data),
     ):
         enqueue("charters.announce", params={"version_id": str(version.id)}, by=current_user)
+        _warn_unreachable(services.active_bodies())
         flash(
             _(
                 "Version %(number)d is published: each body's administrators are asked to"
@@ -231,13 +236,40 @@ def remind(version_id):
     version = _version_or_404(version_id)
     if version.state is not VersionState.ADOPTED:
         abort(409)
+    with coordination_reads():
+        decided = {row.body_id for row in services.decisions_on(version)}
+    pending = [body for body in services.active_bodies() if body.id not in decided]
+    if not pending:
+        flash(_("Every body has decided on this version: nobody to remind."), "success")
+        return redirect(url_for("coordination.charters.index"))
     enqueue(
         "charters.announce",
         params={"version_id": str(version.id), "pending_only": True},
         by=current_user,
     )
-    flash(_("The bodies that have not decided yet are reminded."), "success")
+    flash(
+        ngettext(
+            "%(num)d body that has not decided is reminded.",
+            "%(num)d bodies that have not decided are reminded.",
+            len(pending),
+        ),
+        "success",
+    )
+    _warn_unreachable(pending)
     return redirect(url_for("coordination.charters.index"))
+
+
+def _warn_unreachable(bodies) -> None:
+    unreachable = services.without_administrator(bodies)
+    if unreachable:
+        flash(
+            _(
+                "No one received it at %(bodies)s: these bodies have no administrator. Their"
+                " accounts are provisioned by the platform operator.",
+                bodies=", ".join(body.name for body in unreachable),
+            ),
+            "warning",
+        )
 
 
 @bp.get("/compare")

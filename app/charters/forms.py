@@ -38,6 +38,18 @@ class AdoptionForm(Form):
         description=_l("Required for an exception: the coordinator and the board show it."),
     )
 
+    # the version's publication date, set by the view: no decision before it
+    published_on: date | None = None
+
+    def validate_decided_on(self, field):
+        if self.published_on and field.data and field.data < self.published_on:
+            raise ValidationError(
+                _l(
+                    "The version was published on %(date)s: the decision cannot be earlier.",
+                    date=self.published_on.isoformat(),
+                )
+            )
+
     def validate_reason(self, field):
         if self.outcome.data == Outcome.EXCEPTION.value and not (field.data or "").strip():
             raise ValidationError(_l("Say why the body makes an exception."))

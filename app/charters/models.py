@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.documents.models import SectionColumns, VersionColumns
+from app.documents.vocabulary import VersionState
 from app.extensions import db
 from app.vocabulary import Labelled, register_labels
 from tenants.models import User, enum_column, utcnow
@@ -60,6 +61,11 @@ class CharterVersion(VersionColumns, MechanismOwned, db.Model):
     )
 
     charter_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+
+    @property
+    def state_label(self) -> str:
+        # adopted by the coordinator is published for the bodies to adopt
+        return str(_l("Published")) if self.state is VersionState.ADOPTED else self.state.label
 
     charter: Mapped[Charter] = relationship(
         primaryjoin="and_(CharterVersion.mechanism_id == Charter.mechanism_id,"

@@ -27,7 +27,8 @@ from app.charters.models import (
 from app.documents import services as documents
 from app.documents.vocabulary import VersionState
 from app.extensions import db
-from tenants.models import Body, User, utcnow
+from tenants import coordination_reads
+from tenants.models import Body, Membership, Role, User, utcnow
 
 STARTERS: dict[CharterKind, list] = {
     CharterKind.ETHICS_CODE: [
@@ -211,10 +212,21 @@ class BoardRow:
         )
 
     @property
-    def waiting_since(self) -> datetime | None:
-        if self.latest is None or self.up_to_date:
+    def exception(self) -> bool:
+        """The body decided not to adopt the latest version, with its reason."""
+        return (
+            self.latest is not None
+            and self.adoption is not None
+            and self.adoption.version_id == self.latest.id
+            and self.adoption.outcome is Outcome.EXCEPTION
+        )
+
+    @property
+    def waiting_since(self) -> date | None:
+        """Since when the latest version awaits this body's decision."""
+        if self.latest is None or self.up_to_date or self.exception:
             return None
-        return self.latest.state_changed_at
+        return self.latest.adopted_on
 
 
 def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
@@ -239,6 +251,20 @@ def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
             for body in bodies
         ]
     return result
+
+
+def without_administrator(bodies: list[Body]) -> list[Body]:
+    """The bodies no one could be asked to adopt for: they have no
+    administrator. Reads every body's memberships: for the coordination layer."""
+    with coordination_reads():
+        served = set(
+            db.session.scalars(
+                sa.select(Membership.body_id).where(
+                    Membership.role == Role.ADMIN, Membership.accepted_at.is_not(None)
+                )
+            )
+        )
+    return [body for body in bodies if body.id not in served]
 
 
 def active_bodies() -> list[Body]:

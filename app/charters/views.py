@@ -18,7 +18,7 @@ from app.documents.forms import CommentForm, ExportForm
 from app.documents.vocabulary import VersionState
 from app.extensions import db
 from app.jobs.services import enqueue
-from app.notices.services import notify
+from app.notices.services import notify, settle
 from tenants.models import Role
 from tenants.resolver import requires_role
 
@@ -105,6 +105,7 @@ def adopt(version_id):
     if version.state is not VersionState.ADOPTED:
         abort(409)  # only the version published for adoption
     form = AdoptionForm()
+    form.published_on = version.adopted_on
     if form.validate_on_submit():
         outcome = Outcome(form.outcome.data)
         services.record_adoption(
@@ -115,9 +116,11 @@ def adopt(version_id):
             reference=(form.reference.data or "").strip(),
             reason=(form.reason.data or "").strip(),
         )
+        settle("charters.awaiting_adoption", matching={"kind": version.charter.kind.value})
         if outcome is Outcome.ADOPTED and version.charter.kind is CharterKind.ETHICS_CODE:
             path = url_for("body.charters.version", version_id=version.id)
             readers = [user.id for user in accounts_of(g.body.id)]
+            settle("charters.acknowledge")  # an older version's request no longer stands
             notify(readers, "charters.acknowledge", {"number": version.number}, path)
         db.session.commit()
         if outcome is Outcome.ADOPTED:
@@ -146,6 +149,7 @@ def _ethics_code_or_404(version_id):
 def acknowledge(version_id):
     version = _ethics_code_or_404(version_id)
     if services.acknowledge(version, current_user):
+        settle("charters.acknowledge", current_user.id)
         db.session.commit()
     flash(_("Thank you: your reading of the ethics code is recorded."), "success")
     return redirect(url_for("body.charters.version", version_id=version.id))

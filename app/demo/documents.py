@@ -28,7 +28,7 @@ from app.documents.vocabulary import (
 from app.extensions import db
 from app.rules.models import RuleComment, RuleSection, RuleVersion
 from tenants.context import Layer, tenant_scope
-from tenants.models import Body, Mechanism
+from tenants.models import Body, Mechanism, User, utcnow
 
 ETHICS = {
     0: "Members and staff act with **independence**, **impartiality** and respect for the dignity"
@@ -104,6 +104,7 @@ def load_documents(mechanism_slug: str) -> int:
         db.session.add(
             CharterComment(
                 body_id=bodies["ombuds"].id,
+                author_id=_account("admin@demo.concert.example"),
                 section_id=agreement.sections[2].id,
                 text="Two months is too long between meetings during the first year.",
             )
@@ -112,6 +113,10 @@ def load_documents(mechanism_slug: str) -> int:
     created += _rulebook(mechanism, bodies["ombuds"], today, adopted=True)
     created += _rulebook(mechanism, bodies["hrc"], today, adopted=False)
     return created
+
+
+def _account(email: str) -> int | None:
+    return db.session.scalar(sa.select(User.id).where(User.email == email))
 
 
 def _charter(kind, texts, state, today) -> CharterVersion:
@@ -157,6 +162,7 @@ def _rulebook(mechanism: Mechanism, body: Body, today: date, *, adopted: bool) -
                 if state is VersionState.ADOPTED
                 else None,
                 act_reference="Order 2025/3" if state is VersionState.ADOPTED else "",
+                created_at=utcnow() - timedelta(days=400 if state is VersionState.ADOPTED else 20),
             )
             for index, (area, title) in enumerate(STARTER_SECTIONS):
                 text, questions = RULES.get(index, ("", []))
@@ -180,6 +186,7 @@ def _rulebook(mechanism: Mechanism, body: Body, today: date, *, adopted: bool) -
             db.session.add(
                 RuleComment(
                     body_id=body.id,
+                    author_id=_account("coordinator@demo.concert.example"),
                     section_id=versions[0].sections[0].id,
                     text="Who decides when the board cannot meet in time?",
                 )

@@ -49,7 +49,6 @@ def sections(before: list, after: list) -> list[SectionChange]:
     old_by_key = {section.key: section for section in before}
     new_keys = {section.key for section in after}
     changes: list[SectionChange] = []
-    removed = [section for section in before if section.key not in new_keys]
     for section in after:
         old = old_by_key.get(section.key)
         if old is None:
@@ -73,13 +72,24 @@ def sections(before: list, after: list) -> list[SectionChange]:
                 area_after=getattr(section, "area", None),
             )
         )
-    for section in removed:
-        changes.append(
-            SectionChange(
-                "removed",
-                [Piece("removed", section.title)],
-                [Piece("removed", section.body)] if section.body else [],
-                area_before=getattr(section, "area", None),
-            )
+    # each removed section goes after the section that preceded it before
+    # (the nearest one still there), or first
+    position = {section.key: index for index, section in enumerate(after)}
+    placed: dict[int, list[SectionChange]] = {}
+    kept = None
+    for section in before:
+        if section.key in new_keys:
+            kept = position[section.key]
+            continue
+        change = SectionChange(
+            "removed",
+            [Piece("removed", section.title)],
+            [Piece("removed", section.body)] if section.body else [],
+            area_before=getattr(section, "area", None),
         )
-    return changes
+        placed.setdefault(-1 if kept is None else kept, []).append(change)
+    ordered = placed.get(-1, [])
+    for index, change in enumerate(changes):
+        ordered.append(change)
+        ordered.extend(placed.get(index, []))
+    return ordered

@@ -26,6 +26,19 @@ def save(section, form, values: dict, user) -> bool:
     return True
 
 
+def not_a_draft(version) -> None:
+    """A section was saved or removed after its version left drafting."""
+    flash(
+        _(
+            "Version %(number)d is no longer a draft (%(state)s): its sections cannot change."
+            " Anything you typed is still in the form and was not saved.",
+            number=version.number,
+            state=version.state_label.lower(),
+        ),
+        "error",
+    )
+
+
 def refuse(form, section) -> None:
     """Keep what was typed; base the next save on what is saved now."""
     form.revision.data = section.revision

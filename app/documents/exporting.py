@@ -91,7 +91,7 @@ def to_docx(context: dict, progress=None) -> bytes:
 
 def _meta_line(context: dict) -> str:
     version = context["version"]
-    line = _("Version %(number)d", number=version.number) + " · " + version.state.label
+    line = _("Version %(number)d", number=version.number) + " · " + version.state_label
     if version.adopted_on:
         line += " · " + version.adopted_on.isoformat()
     if context.get("adoption_method"):
@@ -106,6 +106,7 @@ class _DocxWriter(HTMLParser):
     as Word paragraphs and runs."""
 
     _STYLES = {"h2": "Heading 3", "h3": "Heading 4", "h4": "Heading 5", "blockquote": "Quote"}
+    _BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol"})
 
     def __init__(self, document):
         super().__init__(convert_charrefs=True)
@@ -115,6 +116,7 @@ class _DocxWriter(HTMLParser):
         self.bold = self.italic = 0
         self.link: str | None = None
         self.quote = 0
+        self.pre = False
 
     def _new(self, style: str | None = None):
         self.paragraph = self.document.add_paragraph(style=style)
@@ -125,6 +127,7 @@ class _DocxWriter(HTMLParser):
         elif tag == "li":
             self._new("List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet")
         elif tag in ("p", "pre", "tr"):
+            self.pre = self.pre or tag == "pre"
             if not (tag == "p" and self.paragraph is not None and self.lists):
                 self._new("Quote" if self.quote else None)
         elif tag in ("h2", "h3", "h4", "h5", "h6"):
@@ -155,8 +158,15 @@ class _DocxWriter(HTMLParser):
             self.link = None
         elif tag in ("td", "th") and self.paragraph is not None:
             self.paragraph.add_run("\t")
+        elif tag in self._BLOCKS:
+            self.paragraph = None  # the white space between blocks is not text
+        if tag == "pre":
+            self.pre = False
 
     def handle_data(self, data):
+        if not self.pre:
+            # a line break inside a Markdown paragraph is a space
+            data = data.replace("\n", " ")
         if not data.strip() and self.paragraph is None:
             return
         if self.paragraph is None:

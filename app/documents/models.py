@@ -37,6 +37,10 @@ class VersionColumns:
         return mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     @property
+    def state_label(self) -> str:
+        return self.state.label
+
+    @property
     def is_working(self) -> bool:
         return self.state in WORKING
 

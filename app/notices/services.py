@@ -51,3 +51,15 @@ def own_notice_or_none(notice_id, user_id: int) -> Notice | None:
 def dismiss(notice: Notice) -> None:
     notice.dismissed_at = sa.func.now()
     db.session.commit()
+
+
+def settle(kind: str, user_id: int | None = None, matching: dict | None = None) -> None:
+    """Dismiss the open notices of a kind in the active body (of one person,
+    and with these params, if given): what they asked for is done or no
+    longer stands."""
+    stmt = Notice.scoped_select().where(Notice.kind == kind, Notice.dismissed_at.is_(None))
+    if user_id is not None:
+        stmt = stmt.where(Notice.user_id == user_id)
+    for notice in db.session.scalars(stmt):
+        if matching is None or all(notice.params.get(k) == v for k, v in matching.items()):
+            notice.dismissed_at = sa.func.now()

@@ -33,13 +33,6 @@ def _version_or_404(version_id) -> RuleVersion:
     return RuleVersion.get_scoped_or_404(version_id)
 
 
-def _draft_section_or_404(section_id) -> RuleSection:
-    section = services.section_or_404(section_id)
-    if not section.version.editable:
-        abort(409)
-    return section
-
-
 @bp.get("/")
 @requires_role(Role.MEMBER)
 def index():
@@ -124,9 +117,16 @@ def _section_values(form: RuleSectionForm) -> dict:
 @bp.route("/sections/<section_id>/edit", methods=["GET", "POST"])
 @requires_role(Role.EDITOR)
 def edit_section(section_id):
-    section = _draft_section_or_404(section_id)
+    section = services.section_or_404(section_id)
     version = section.version
     form = _section_form(version)
+    if not version.editable:
+        editing.not_a_draft(version)
+        if request.method == "GET":
+            return redirect(url_for("body.rules.version", version_id=version.id))
+        return render_template(
+            "rules/section_form.html", form=form, version=version, section=section
+        ), 409
     if request.method == "GET":
         form.process(obj=section, area=section.area.value, questions=list(section.questions or []))
         form.revision.data = section.revision
@@ -149,8 +149,11 @@ def edit_section(section_id):
 @bp.post("/sections/<section_id>/remove")
 @requires_role(Role.EDITOR)
 def remove_section(section_id):
-    section = _draft_section_or_404(section_id)
+    section = services.section_or_404(section_id)
     version = section.version
+    if not version.editable:
+        editing.not_a_draft(version)
+        return redirect(url_for("body.rules.version", version_id=version.id))
     documents.remove_section(version, section)
     db.session.commit()
     flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
