@@ -135,7 +135,6 @@ def populate_documents(mechanism_id, bodies, users) -> dict:
             db.session.add(
                 CharterAdoption(
                     body_id=body.id,
-                    charter_id=charter.id,
                     version_id=code[-1 - index % 3].id,
                     outcome=Outcome.ADOPTED,
                     decided_on=date(2026, 1, 1),

@@ -81,23 +81,12 @@ def _grow(world, scale: int) -> None:
             db.session.add(
                 CharterAdoption(
                     body_id=body.id,
-                    charter_id=_charter_of(world),
                     version_id=charters["charter_published"],
                     outcome=Outcome.ADOPTED,
                     decided_on=date(2026, 1, 3),
                 )
             )
             db.session.commit()
-
-
-def _charter_of(world):
-    from app.charters.models import CharterVersion
-
-    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
-        return db.session.get(
-            CharterVersion,
-            (world.mechanisms["alpha"].id, world.charters["alpha"]["charter_published"]),
-        ).charter_id
 
 
 @pytest.mark.parametrize("page", sorted(BUDGETS))

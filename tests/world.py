@@ -221,7 +221,6 @@ def _charters(mechanism: Mechanism, bodies: list[Body]) -> dict[str, uuid.UUID]:
             db.session.add(
                 CharterAdoption(
                     body_id=body.id,
-                    charter_id=code.id,
                     version_id=ids["charter_published"],
                     outcome=Outcome.ADOPTED,
                     decided_on=date(2026, 1, 2),

@@ -135,11 +135,9 @@ class CharterAdoption(BodyOwned, db.Model):
     __tablename__ = "charter_adoptions"
     __extra_table_args__ = (
         tenant_key("version_id", "charter_versions", ondelete="RESTRICT"),
-        tenant_key("charter_id", "charters", ondelete="RESTRICT"),
         sa.UniqueConstraint("mechanism_id", "body_id", "version_id"),
     )
 
-    charter_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
     version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
     decided_on: Mapped[date]

@@ -168,9 +168,9 @@ def adopted_by_body() -> list[CharterAdoption]:
     exception to, the latest per charter."""
     latest: dict[uuid.UUID, CharterAdoption] = {}
     for row in own_adoptions().values():
-        kept = latest.get(row.charter_id)
+        kept = latest.get(row.version.charter_id)
         if kept is None or row.version.number > kept.version.number:
-            latest[row.charter_id] = row
+            latest[row.version.charter_id] = row
     return sorted(latest.values(), key=lambda row: row.version.charter.kind.value)
 
 
@@ -185,7 +185,7 @@ def record_adoption(
 ) -> CharterAdoption:
     row = own_adoptions().get(version.id)
     if row is None:
-        row = CharterAdoption(version_id=version.id, charter_id=version.charter_id)
+        row = CharterAdoption(version_id=version.id)
         db.session.add(row)
     row.outcome, row.decided_on = outcome, decided_on
     row.reference = reference if outcome is Outcome.ADOPTED else ""
@@ -237,12 +237,11 @@ def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
         charter_id: documents.in_state(rows, VersionState.ADOPTED)
         for charter_id, rows in versions.items()
     }
-    number = {v.id: v.number for rows in versions.values() for v in rows}
     latest_row: dict[tuple[uuid.UUID, uuid.UUID], CharterAdoption] = {}
     for row in db.session.scalars(CharterAdoption.scoped_select()):
-        key = (row.charter_id, row.body_id)
+        key = (row.version.charter_id, row.body_id)
         kept = latest_row.get(key)
-        if kept is None or number[row.version_id] > number[kept.version_id]:
+        if kept is None or row.version.number > kept.version.number:
             latest_row[key] = row
     result = {}
     for kind, charter in charters().items():

@@ -90,7 +90,6 @@ def load_documents(mechanism_slug: str) -> int:
             db.session.add(
                 CharterAdoption(
                     body_id=body.id,
-                    charter_id=code.charter_id,
                     version_id=code.id,
                     outcome=outcome,
                     decided_on=today - timedelta(days=120),

@@ -56,10 +56,6 @@ class AnswerForm(Form):
     resolved = BooleanField(_l("Resolved"))
 
 
-class VersionNoteForm(Form):
-    note = StringField(_l("What this version changes"), validators=[Length(max=500)])
-
-
 def not_in_future(form, field):
     if field.data and field.data > date.today():
         raise ValidationError(_l("This date is in the future."))

@@ -21,8 +21,6 @@ class VersionColumns:
     state: Mapped[VersionState] = mapped_column(
         enum_column(VersionState), default=VersionState.DRAFT
     )
-    # what this version changes, in a line
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
     # adoption (a body's rules) or publication for adoption (a charter)
     adopted_on: Mapped[date | None]
     act_reference: Mapped[str] = mapped_column(sa.String(300), default="")

@@ -33,7 +33,6 @@ def upgrade():
     sa.Column('charter_id', sa.Uuid(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('draft', 'consultation', 'adopted', 'superseded', name='versionstate', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('note', sa.String(length=500), nullable=False),
     sa.Column('adopted_on', sa.Date(), nullable=True),
     sa.Column('act_reference', sa.String(length=300), nullable=False),
     sa.Column('visibility', sa.Enum('internal', 'public', name='visibility', native_enum=False, create_constraint=True, length=32), nullable=False),
@@ -52,7 +51,6 @@ def upgrade():
     sa.Column('adoption_method', sa.Enum('law', 'formal_decision', 'informal_practice', name='adoptionmethod', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('draft', 'consultation', 'adopted', 'superseded', name='versionstate', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('note', sa.String(length=500), nullable=False),
     sa.Column('adopted_on', sa.Date(), nullable=True),
     sa.Column('act_reference', sa.String(length=300), nullable=False),
     sa.Column('visibility', sa.Enum('internal', 'public', name='visibility', native_enum=False, create_constraint=True, length=32), nullable=False),
@@ -89,7 +87,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_charter_acknowledgements_body_id'), ['body_id'], unique=False)
 
     op.create_table('charter_adoptions',
-    sa.Column('charter_id', sa.Uuid(), nullable=False),
     sa.Column('version_id', sa.Uuid(), nullable=False),
     sa.Column('outcome', sa.Enum('adopted', 'exception', name='outcome', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('decided_on', sa.Date(), nullable=False),
@@ -101,7 +98,6 @@ def upgrade():
     sa.Column('mechanism_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['mechanism_id', 'body_id'], ['bodies.mechanism_id', 'bodies.id'], name=op.f('fk_charter_adoptions_mechanism_id_body_id_bodies'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['mechanism_id', 'charter_id'], ['charters.mechanism_id', 'charters.id'], name=op.f('fk_charter_adoptions_mechanism_id_charter_id_charters'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['mechanism_id', 'version_id'], ['charter_versions.mechanism_id', 'charter_versions.id'], name=op.f('fk_charter_adoptions_mechanism_id_version_id_charter_versions'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['mechanism_id'], ['mechanisms.id'], name=op.f('fk_charter_adoptions_mechanism_id_mechanisms'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['recorded_by'], ['users.id'], name=op.f('fk_charter_adoptions_recorded_by_users'), ondelete='SET NULL'),
@@ -110,7 +106,6 @@ def upgrade():
     )
     with op.batch_alter_table('charter_adoptions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_charter_adoptions_body_id'), ['body_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_charter_adoptions_charter_id'), ['charter_id'], unique=False)
 
     op.create_table('charter_sections',
     sa.Column('version_id', sa.Uuid(), nullable=False),
@@ -243,7 +238,6 @@ def downgrade():
 
     op.drop_table('charter_sections')
     with op.batch_alter_table('charter_adoptions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_charter_adoptions_charter_id'))
         batch_op.drop_index(batch_op.f('ix_charter_adoptions_body_id'))
 
     op.drop_table('charter_adoptions')
