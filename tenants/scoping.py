@@ -136,6 +136,19 @@ def tenant_children(parent: str, target: str, column: str, order_by: str, **opti
     )
 
 
+def tenant_parent(child: str, target: str, column: str):
+    """The row a child's ``column`` names, joined on the tenant key; loaded
+    with the child, read-only (the child's column is what is written)."""
+    return relationship(
+        target,
+        primaryjoin=f"and_({child}.mechanism_id == {target}.mechanism_id,"
+        f" {child}.{column} == {target}.id)",
+        foreign_keys=f"[{child}.mechanism_id, {child}.{column}]",
+        viewonly=True,
+        lazy="joined",
+    )
+
+
 def is_tenant_owned(cls) -> bool:
     return isinstance(cls, type) and issubclass(cls, MechanismOwned)
 

@@ -16,7 +16,13 @@ from app.documents.vocabulary import VersionState
 from app.extensions import db
 from app.vocabulary import Labelled, register_labels
 from tenants.models import User, enum_column, utcnow
-from tenants.scoping import BodyOwned, MechanismOwned, tenant_children, tenant_key
+from tenants.scoping import (
+    BodyOwned,
+    MechanismOwned,
+    tenant_children,
+    tenant_key,
+    tenant_parent,
+)
 
 
 class CharterKind(Labelled):
@@ -67,13 +73,7 @@ class CharterVersion(VersionColumns, MechanismOwned, db.Model):
         # adopted by the coordinator is published for the bodies to adopt
         return str(_l("Published")) if self.state is VersionState.ADOPTED else self.state.label
 
-    charter: Mapped[Charter] = relationship(
-        primaryjoin="and_(CharterVersion.mechanism_id == Charter.mechanism_id,"
-        " CharterVersion.charter_id == Charter.id)",
-        foreign_keys="[CharterVersion.mechanism_id, CharterVersion.charter_id]",
-        viewonly=True,
-        lazy="joined",
-    )
+    charter: Mapped[Charter] = tenant_parent("CharterVersion", "Charter", "charter_id")
     sections: Mapped[list[CharterSection]] = tenant_children(
         "CharterVersion", "CharterSection", "version_id", "CharterSection.position"
     )
@@ -85,12 +85,8 @@ class CharterSection(SectionColumns, MechanismOwned, db.Model):
 
     version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
 
-    version: Mapped[CharterVersion] = relationship(
-        primaryjoin="and_(CharterSection.mechanism_id == CharterVersion.mechanism_id,"
-        " CharterSection.version_id == CharterVersion.id)",
-        foreign_keys="[CharterSection.mechanism_id, CharterSection.version_id]",
-        viewonly=True,
-        lazy="joined",
+    version: Mapped[CharterVersion] = tenant_parent(
+        "CharterSection", "CharterVersion", "version_id"
     )
 
 
@@ -146,12 +142,8 @@ class CharterAdoption(BodyOwned, db.Model):
     recorded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    version: Mapped[CharterVersion] = relationship(
-        primaryjoin="and_(CharterAdoption.mechanism_id == CharterVersion.mechanism_id,"
-        " CharterAdoption.version_id == CharterVersion.id)",
-        foreign_keys="[CharterAdoption.mechanism_id, CharterAdoption.version_id]",
-        viewonly=True,
-        lazy="joined",
+    version: Mapped[CharterVersion] = tenant_parent(
+        "CharterAdoption", "CharterVersion", "version_id"
     )
 
 

@@ -13,7 +13,7 @@ from app.documents.models import SectionColumns, VersionColumns
 from app.documents.vocabulary import AdoptionMethod, RuleArea
 from app.extensions import db
 from tenants.models import User, enum_column, utcnow
-from tenants.scoping import BodyOwned, tenant_children, tenant_key
+from tenants.scoping import BodyOwned, tenant_children, tenant_key, tenant_parent
 
 
 class RuleVersion(VersionColumns, BodyOwned, db.Model):
@@ -36,13 +36,7 @@ class RuleSection(SectionColumns, BodyOwned, db.Model):
     # codes of the guided-drafting questions this section answers
     questions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
-    version: Mapped[RuleVersion] = relationship(
-        primaryjoin="and_(RuleSection.mechanism_id == RuleVersion.mechanism_id,"
-        " RuleSection.version_id == RuleVersion.id)",
-        foreign_keys="[RuleSection.mechanism_id, RuleSection.version_id]",
-        viewonly=True,
-        lazy="joined",
-    )
+    version: Mapped[RuleVersion] = tenant_parent("RuleSection", "RuleVersion", "version_id")
 
     def carried(self) -> dict:
         return {**super().carried(), "area": self.area, "questions": list(self.questions)}
