@@ -61,13 +61,9 @@ def index():
 @requires_role(Role.EDITOR)
 def start(kind):
     kind = _kind_or_404(kind)
-    try:
-        version = services.start_version(kind, current_user)
-    except documents.WorkInProgress:
-        flash(_("A version is already being drafted or consulted on: finish it first."), "error")
+    version = editing.start(lambda: services.start_version(kind, current_user))
+    if version is None:
         return redirect(url_for("coordination.charters.index"))
-    db.session.commit()
-    flash(_("Version %(number)d is a draft.", number=version.number), "success")
     return redirect(url_for("coordination.charters.version", version_id=version.id))
 
 

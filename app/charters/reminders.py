@@ -50,6 +50,15 @@ def _acknowledge_text(params: dict) -> str:
     )
 
 
+def _version_path(mechanism: Mechanism, body: Body, version: CharterVersion) -> str:
+    return path_for(
+        "body.charters.version",
+        mechanism_slug=mechanism.slug,
+        body_slug=body.slug,
+        version_id=version.id,
+    )
+
+
 def _send(users, kind: str, params: dict, path: str, subject, text) -> None:
     notify([user.id for user in users], kind, params, path)
     link = current_app.config["BASE_URL"] + path
@@ -100,12 +109,7 @@ def _ask_bodies(version: CharterVersion, mechanism: Mechanism, pending_only: boo
         if pending_only and body.id in decided:
             continue
         with tenant_scope(mechanism.id, body.id, layer=Layer.JOB):
-            path = path_for(
-                "body.charters.version",
-                mechanism_slug=mechanism.slug,
-                body_slug=body.slug,
-                version_id=version.id,
-            )
+            path = _version_path(mechanism, body, version)
             _send(
                 accounts_of(body.id, Role.ADMIN),
                 "charters.awaiting_adoption",
@@ -142,12 +146,7 @@ def remind_readers(ctx, version_id: str):
     body = db.session.get(Body, (tenant.mechanism_id, tenant.body_id))
     done = services.acknowledged_by(version)
     readers = [user for user in accounts_of(body.id) if user.id not in done]
-    path = path_for(
-        "body.charters.version",
-        mechanism_slug=mechanism.slug,
-        body_slug=body.slug,
-        version_id=version.id,
-    )
+    path = _version_path(mechanism, body, version)
     _send(
         readers,
         "charters.acknowledge",

@@ -128,11 +128,7 @@ def answers_for(comments: dict[uuid.UUID, list[CharterComment]]) -> dict[uuid.UU
 
 
 def add_comment(section: CharterSection, user: User, text: str) -> CharterComment:
-    comment = CharterComment(section_id=section.id, author_id=user.id, text=text)
-    db.session.add(comment)
-    db.session.flush()
-    record("charters.comment.add", obj=comment, summary=section.title[:200])
-    return comment
+    return documents.add_comment(CharterComment, section, user, text)
 
 
 def answer(comment: CharterComment, user: User, text: str, resolved: bool) -> None:
@@ -275,11 +271,13 @@ def active_bodies() -> list[Body]:
 # ---------------------------------------------------------- acknowledgement
 
 
-def ethics_code_in_force() -> CharterVersion | None:
-    """The latest version of the ethics code the active body adopted."""
+def ethics_code_in_force(adoptions: dict | None = None) -> CharterVersion | None:
+    """The latest version of the ethics code the active body adopted (from
+    ``own_adoptions()``, read here unless given)."""
+    adoptions = own_adoptions() if adoptions is None else adoptions
     rows = [
         row
-        for row in own_adoptions().values()
+        for row in adoptions.values()
         if row.outcome is Outcome.ADOPTED and row.version.charter.kind is CharterKind.ETHICS_CODE
     ]
     return max(rows, key=lambda row: row.version.number).version if rows else None

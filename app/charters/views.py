@@ -50,7 +50,7 @@ def index():
             )
         )
     return render_template(
-        "charters/index.html", rows=rows, ethics_code=services.ethics_code_in_force()
+        "charters/index.html", rows=rows, ethics_code=services.ethics_code_in_force(adoptions)
     )
 
 
@@ -59,7 +59,8 @@ def index():
 def version(version_id):
     version = services.visible_version_or_404(version_id)
     comments = services.comments_by_section(version)
-    in_force = services.ethics_code_in_force()
+    adoptions = services.own_adoptions()
+    in_force = services.ethics_code_in_force(adoptions)
     return render_template(
         "charters/version.html",
         version=version,
@@ -67,7 +68,7 @@ def version(version_id):
         answers=services.answers_for(comments),
         comment_form=CommentForm(),
         export_form=ExportForm(),
-        adoption=services.own_adoptions().get(version.id),
+        adoption=adoptions.get(version.id),
         to_acknowledge=in_force is not None and in_force.id == version.id,
         acknowledged=current_user.id in services.acknowledged_by(version),
         others=[

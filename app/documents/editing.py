@@ -26,6 +26,19 @@ def save(section, form, values: dict, user) -> bool:
     return True
 
 
+def start(create):
+    """Open a new draft with ``create()``; None (and why, flashed) when a
+    draft or consultation is already open."""
+    try:
+        version = create()
+    except services.WorkInProgress:
+        flash(_("A version is already being drafted or consulted on: finish it first."), "error")
+        return None
+    db.session.commit()
+    flash(_("Version %(number)d is a draft.", number=version.number), "success")
+    return version
+
+
 def not_a_draft(version) -> None:
     """A section was saved or removed after its version left drafting."""
     flash(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from app.charters.models import CharterVersion
 from app.documents import exporting
 from app.extensions import db
 from app.jobs.models import JobOutput
 from app.jobs.registry import job
 from app.jobs.services import JobFailed
+from app.rules.models import RuleVersion
 from tenants import current_tenant
 from tenants.models import Body
 
@@ -17,14 +19,10 @@ from tenants.models import Body
 def export_version(ctx, family: str, version_id: str, file_format: str = "pdf"):
     tenant = current_tenant()
     if family == "rules":
-        from app.rules.models import RuleVersion
-
         version = RuleVersion.get_scoped(version_id)
         body = db.session.get(Body, (tenant.mechanism_id, tenant.body_id))
         context = exporting.rules_context(version, body) if version else None
     else:
-        from app.charters.models import CharterVersion
-
         version = CharterVersion.get_scoped(version_id)
         context = exporting.charter_context(version) if version else None
     if context is None:

@@ -84,6 +84,14 @@ def move(version, target: VersionState, siblings: list, **fields) -> None:
     record("document.version." + target.value, obj=version, summary=f"version {version.number}")
 
 
+def add_comment(comment_cls, section, user, text: str):
+    comment = comment_cls(section_id=section.id, author_id=user.id, text=text)
+    db.session.add(comment)
+    db.session.flush()
+    record("document.comment.add", obj=comment, summary=section.title[:200])
+    return comment
+
+
 def comments_by_section(comment_cls, section_cls, version) -> dict[uuid.UUID, list]:
     """The comments on a version's sections that the active tenant may read,
     oldest first, by section."""

@@ -70,11 +70,7 @@ def comments_by_section(version: RuleVersion) -> dict[uuid.UUID, list[RuleCommen
 
 
 def add_comment(section: RuleSection, user: User, text: str) -> RuleComment:
-    comment = RuleComment(section_id=section.id, author_id=user.id, text=text)
-    db.session.add(comment)
-    db.session.flush()
-    record("rules.comment.add", obj=comment, summary=section.title[:200])
-    return comment
+    return documents.add_comment(RuleComment, section, user, text)
 
 
 def answer(comment: RuleComment, user: User, text: str, resolved: bool) -> None:

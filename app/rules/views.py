@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.services import record
+from app.charters.services import adopted_by_body
 from app.documents import diff, editing, exporting
 from app.documents import services as documents
 from app.documents.forms import (
@@ -36,8 +37,6 @@ def _version_or_404(version_id) -> RuleVersion:
 @bp.get("/")
 @requires_role(Role.MEMBER)
 def index():
-    from app.charters.services import adopted_by_body
-
     versions = services.versions()
     return render_template(
         "rules/index.html",
@@ -51,13 +50,9 @@ def index():
 @bp.post("/versions")
 @requires_role(Role.EDITOR)
 def start():
-    try:
-        version = services.start_version(g.body, current_user)
-    except documents.WorkInProgress:
-        flash(_("A version is already being drafted or consulted on: finish it first."), "error")
+    version = editing.start(lambda: services.start_version(g.body, current_user))
+    if version is None:
         return redirect(url_for("body.rules.index"))
-    db.session.commit()
-    flash(_("Version %(number)d is a draft.", number=version.number), "success")
     return redirect(url_for("body.rules.version", version_id=version.id))
 
 
