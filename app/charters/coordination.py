@@ -116,48 +116,20 @@ def _version_url(version, section=None) -> str:
 @bp.route("/sections/<section_id>/edit", methods=["GET", "POST"])
 @requires_role(Role.EDITOR)
 def edit_section(section_id):
-    section = CharterSection.get_scoped_or_404(section_id)
-    version = section.version
-    form = SectionForm()
-    if not version.editable:
-        editing.not_a_draft(version)
-        if request.method == "GET":
-            return redirect(_version_url(version))
-        return render_template(
-            "charters/coordination/section_form.html", form=form, version=version, section=section
-        ), 409
-    if request.method == "GET":
-        form.process(obj=section)
-    elif form.validate_on_submit():
-        if not editing.save(section, form, _values(form), current_user):
-            section = CharterSection.get_scoped_or_404(section_id)
-            editing.refuse(form, section)
-            return render_template(
-                "charters/coordination/section_form.html",
-                form=form,
-                version=version,
-                section=section,
-                stale=True,
-            ), 409
-        flash(_("The section “%(title)s” is saved.", title=section.title), "success")
-        return redirect(_version_url(version, section))
-    return render_template(
-        "charters/coordination/section_form.html", form=form, version=version, section=section
-    ), (422 if form.errors else 200)
+    return editing.edit_page(
+        CharterSection.get_scoped_or_404(section_id),
+        SectionForm(),
+        template="charters/coordination/section_form.html",
+        values=_values,
+        reload=lambda: CharterSection.get_scoped_or_404(section_id),
+        version_url=_version_url,
+    )
 
 
 @bp.post("/sections/<section_id>/remove")
 @requires_role(Role.EDITOR)
 def remove_section(section_id):
-    section = CharterSection.get_scoped_or_404(section_id)
-    version = section.version
-    if not version.editable:
-        editing.not_a_draft(version)
-        return redirect(_version_url(version))
-    documents.remove_section(version, section)
-    db.session.commit()
-    flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
-    return redirect(_version_url(version))
+    return editing.remove(CharterSection.get_scoped_or_404(section_id), _version_url)
 
 
 def _move(version: CharterVersion, target: VersionState, **fields) -> bool:

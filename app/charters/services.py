@@ -127,10 +127,6 @@ def answers_for(comments: dict[uuid.UUID, list[CharterComment]]) -> dict[uuid.UU
     }
 
 
-def add_comment(section: CharterSection, user: User, text: str) -> CharterComment:
-    return documents.add_comment(CharterComment, section, user, text)
-
-
 def answer(comment: CharterComment, user: User, text: str, resolved: bool) -> None:
     row = db.session.scalars(
         CharterAnswer.scoped_select().where(CharterAnswer.comment_id == comment.id)

@@ -11,8 +11,8 @@ from flask_login import current_user
 from app.accounts.services import accounts_of
 from app.charters import services
 from app.charters.forms import AdoptionForm
-from app.charters.models import CharterKind, CharterSection, Outcome
-from app.documents import diff, exporting
+from app.charters.models import CharterComment, CharterKind, CharterSection, Outcome
+from app.documents import diff, editing, exporting
 from app.documents import services as documents
 from app.documents.forms import CommentForm, ExportForm
 from app.documents.vocabulary import VersionState
@@ -87,13 +87,7 @@ def comment(section_id):
         abort(404)
     if not section.version.in_consultation:
         abort(409)
-    form = CommentForm()
-    if form.validate_on_submit():
-        services.add_comment(section, current_user, form.text.data.strip())
-        db.session.commit()
-        flash(_("Your comment is sent to the coordinator."), "success")
-    else:
-        flash(_("A comment cannot be empty or longer than 5,000 characters."), "error")
+    editing.post_comment(section, CharterComment, _("Your comment is sent to the coordinator."))
     return redirect(
         url_for("body.charters.version", version_id=section.version_id, _anchor=str(section.key))
     )

@@ -3,11 +3,13 @@ later save is refused and the text they typed stays in the form."""
 
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.documents import services
+from app.documents.forms import CommentForm
 from app.documents.lifecycle import TransitionRefused
 from app.extensions import db
 
@@ -75,3 +77,58 @@ def move(version, target, siblings: list, **fields) -> bool:
         return False
     db.session.commit()
     return True
+
+
+def edit_page(section, form, *, template: str, values, reload, version_url, prefill=None):
+    """A section's edit page, for rules and charters: shows the section,
+    saves it, or refuses (409) a save over someone else's, or after its
+    version left drafting, always keeping what was typed.
+
+    ``values(form)`` gives what to save, ``reload()`` the section as saved
+    now, ``version_url(version, section=None)`` where to go back to."""
+    version = section.version
+
+    def page(status: int, **extra):
+        return render_template(
+            template, form=form, version=version, section=section, **extra
+        ), status
+
+    if not version.editable:
+        not_a_draft(version)
+        return redirect(version_url(version)) if request.method == "GET" else page(409)
+    if request.method == "GET":
+        form.process(obj=section, **(prefill or {}))
+        form.revision.data = section.revision
+        return page(200)
+    if not form.validate_on_submit():
+        return page(422)
+    if not save(section, form, values(form), current_user):
+        section = reload()
+        refuse(form, section)
+        return page(409, stale=True)
+    flash(_("The section “%(title)s” is saved.", title=section.title), "success")
+    return redirect(version_url(version, section))
+
+
+def remove(section, version_url):
+    """Remove a section from its draft, and go back to the version."""
+    version = section.version
+    if not version.editable:
+        not_a_draft(version)
+        return redirect(version_url(version))
+    services.remove_section(version, section)
+    db.session.commit()
+    flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
+    return redirect(version_url(version))
+
+
+def post_comment(section, comment_cls, sent: str) -> None:
+    """Record the comment form's text on a section, and say so (``sent``) or
+    why not."""
+    form = CommentForm()
+    if form.validate_on_submit():
+        services.add_comment(comment_cls, section, current_user, form.text.data.strip())
+        db.session.commit()
+        flash(sent, "success")
+    else:
+        flash(_("A comment cannot be empty or longer than 5,000 characters."), "error")

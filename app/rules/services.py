@@ -69,10 +69,6 @@ def comments_by_section(version: RuleVersion) -> dict[uuid.UUID, list[RuleCommen
     return documents.comments_by_section(RuleComment, RuleSection, version)
 
 
-def add_comment(section: RuleSection, user: User, text: str) -> RuleComment:
-    return documents.add_comment(RuleComment, section, user, text)
-
-
 def answer(comment: RuleComment, user: User, text: str, resolved: bool) -> None:
     comment.answer = text
     comment.resolved = resolved

@@ -34,6 +34,11 @@ def _version_or_404(version_id) -> RuleVersion:
     return RuleVersion.get_scoped_or_404(version_id)
 
 
+def _version_url(version, section=None) -> str:
+    anchor = str(section.key) if section is not None else None
+    return url_for("body.rules.version", version_id=version.id, _anchor=anchor)
+
+
 @bp.get("/")
 @requires_role(Role.MEMBER)
 def index():
@@ -53,7 +58,7 @@ def start():
     version = editing.start(lambda: services.start_version(g.body, current_user))
     if version is None:
         return redirect(url_for("body.rules.index"))
-    return redirect(url_for("body.rules.version", version_id=version.id))
+    return redirect(_version_url(version))
 
 
 @bp.get("/versions/<version_id>")
@@ -92,9 +97,7 @@ def add_section(version_id):
         section = documents.add_section(version, RuleSection, _section_values(form), current_user)
         db.session.commit()
         flash(_("The section “%(title)s” is added.", title=section.title), "success")
-        return redirect(
-            url_for("body.rules.version", version_id=version.id, _anchor=str(section.key))
-        )
+        return redirect(_version_url(version, section))
     return render_template("rules/section_form.html", form=form, version=version, section=None), (
         422 if form.errors else 200
     )
@@ -113,46 +116,21 @@ def _section_values(form: RuleSectionForm) -> dict:
 @requires_role(Role.EDITOR)
 def edit_section(section_id):
     section = services.section_or_404(section_id)
-    version = section.version
-    form = _section_form(version)
-    if not version.editable:
-        editing.not_a_draft(version)
-        if request.method == "GET":
-            return redirect(url_for("body.rules.version", version_id=version.id))
-        return render_template(
-            "rules/section_form.html", form=form, version=version, section=section
-        ), 409
-    if request.method == "GET":
-        form.process(obj=section, area=section.area.value, questions=list(section.questions or []))
-        form.revision.data = section.revision
-    elif form.validate_on_submit():
-        if not editing.save(section, form, _section_values(form), current_user):
-            section = services.section_or_404(section_id)
-            editing.refuse(form, section)
-            return render_template(
-                "rules/section_form.html", form=form, version=version, section=section, stale=True
-            ), 409
-        flash(_("The section “%(title)s” is saved.", title=section.title), "success")
-        return redirect(
-            url_for("body.rules.version", version_id=version.id, _anchor=str(section.key))
-        )
-    return render_template(
-        "rules/section_form.html", form=form, version=version, section=section
-    ), (422 if form.errors else 200)
+    return editing.edit_page(
+        section,
+        _section_form(section.version),
+        template="rules/section_form.html",
+        values=_section_values,
+        reload=lambda: services.section_or_404(section_id),
+        version_url=_version_url,
+        prefill={"area": section.area.value, "questions": list(section.questions or [])},
+    )
 
 
 @bp.post("/sections/<section_id>/remove")
 @requires_role(Role.EDITOR)
 def remove_section(section_id):
-    section = services.section_or_404(section_id)
-    version = section.version
-    if not version.editable:
-        editing.not_a_draft(version)
-        return redirect(url_for("body.rules.version", version_id=version.id))
-    documents.remove_section(version, section)
-    db.session.commit()
-    flash(_("The section “%(title)s” is removed from this draft.", title=section.title), "success")
-    return redirect(url_for("body.rules.version", version_id=version.id))
+    return editing.remove(services.section_or_404(section_id), _version_url)
 
 
 def _move(version: RuleVersion, target: VersionState, **fields) -> bool:
@@ -165,7 +143,7 @@ def consult(version_id):
     version = _version_or_404(version_id)
     if _move(version, VersionState.CONSULTATION):
         flash(_("The body's members can now comment on each section."), "success")
-    return redirect(url_for("body.rules.version", version_id=version.id))
+    return redirect(_version_url(version))
 
 
 @bp.post("/versions/<version_id>/draft")
@@ -174,7 +152,7 @@ def redraft(version_id):
     version = _version_or_404(version_id)
     if _move(version, VersionState.DRAFT):
         flash(_("The consultation is closed: the version is a draft again."), "success")
-    return redirect(url_for("body.rules.version", version_id=version.id))
+    return redirect(_version_url(version))
 
 
 @bp.route("/versions/<version_id>/adopt", methods=["GET", "POST"])
@@ -197,7 +175,7 @@ def adopt(version_id):
             flash(
                 _("Version %(number)d is adopted and in force.", number=version.number), "success"
             )
-            return redirect(url_for("body.rules.version", version_id=version.id))
+            return redirect(_version_url(version))
     return render_template("rules/adopt.html", form=form, version=version), (
         422 if form.errors else 200
     )
@@ -214,7 +192,7 @@ def visibility(version_id):
     record("rules.version.visibility", obj=version, summary=version.visibility.value)
     db.session.commit()
     flash(_("Who may read version %(number)d is saved.", number=version.number), "success")
-    return redirect(url_for("body.rules.version", version_id=version.id))
+    return redirect(_version_url(version))
 
 
 @bp.post("/sections/<section_id>/comments")
@@ -223,16 +201,8 @@ def comment(section_id):
     section = services.section_or_404(section_id)
     if not section.version.in_consultation:
         abort(409)
-    form = CommentForm()
-    if form.validate_on_submit():
-        services.add_comment(section, current_user, form.text.data.strip())
-        db.session.commit()
-        flash(_("Your comment is recorded."), "success")
-    else:
-        flash(_("A comment cannot be empty or longer than 5,000 characters."), "error")
-    return redirect(
-        url_for("body.rules.version", version_id=section.version_id, _anchor=str(section.key))
-    )
+    editing.post_comment(section, RuleComment, _("Your comment is recorded."))
+    return redirect(_version_url(section.version, section))
 
 
 @bp.post("/comments/<comment_id>/answer")
@@ -245,9 +215,7 @@ def answer(comment_id):
         services.answer(comment, current_user, (form.answer.data or "").strip(), form.resolved.data)
         db.session.commit()
         flash(_("The comment is answered."), "success")
-    return redirect(
-        url_for("body.rules.version", version_id=section.version_id, _anchor=str(section.key))
-    )
+    return redirect(_version_url(section.version, section))
 
 
 @bp.get("/compare")
