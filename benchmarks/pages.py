@@ -116,7 +116,7 @@ def populate_documents(mechanism_id, bodies, users) -> dict:
 
     text = "The board decides on visits, reports and the budget. " * 40
     state = [VersionState.SUPERSEDED] * (VERSIONS - 1) + [VersionState.ADOPTED]
-    with tenant_scope(mechanism_id, layer=Layer.PLATFORM):
+    with tenant_scope(mechanism_id, layer=Layer.JOB):
         charter = Charter(kind=CharterKind.ETHICS_CODE)
         db.session.add(charter)
         db.session.flush()

@@ -7,7 +7,7 @@ It is the ground floor of Concert and imports nothing from ``app``.
 from tenants.context import (
     Tenant,
     TenantError,
-    coordination_reads,
+    aggregate_reads,
     current_tenant,
     tenant_scope,
     unscoped,
@@ -27,7 +27,7 @@ __all__ = [
     "Tenant",
     "TenantError",
     "User",
-    "coordination_reads",
+    "aggregate_reads",
     "current_tenant",
     "db",
     "tenant_scope",

@@ -87,6 +87,27 @@ def list_tenants():
                 click.echo(f"  {body.slug}\t{body.name} <{body.kind.value}>{flag}")
 
 
+@tenants_cli.command("sharing")
+@click.argument("tables", nargs=-1)
+def print_sharing(tables):
+    """Print the sharing declarations of tenant tables (all, or those named)
+    as a migration passes them to ``rls.protect``: paste them into the
+    migration that creates a table or changes its model's ``__sharing__``."""
+    from tenants.scoping import sharing_of, tenant_models
+
+    models = tenant_models()
+    unknown = set(tables) - set(models)
+    if unknown:
+        raise click.ClickException(f"not tenant tables: {', '.join(sorted(unknown))}")
+    click.echo("SHARING = {")
+    for table in tables or sorted(models):
+        click.echo(f"    {table!r}: {sharing_of(models[table]).as_source()},")
+    click.echo("}")
+    click.echo(
+        "# in upgrade(): for table, sharing in SHARING.items(): rls.protect(op, table, sharing)"
+    )
+
+
 @tenants_cli.command("grant-app-role")
 @click.argument("role")
 def grant_app_role(role):

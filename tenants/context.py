@@ -41,8 +41,24 @@ class Tenant:
 
 _tenant: ContextVar[Tenant | None] = ContextVar("concert_tenant", default=None)
 _unscoped: ContextVar[bool] = ContextVar("concert_unscoped", default=False)
-_coordination_reads: ContextVar[bool] = ContextVar("concert_coordination_reads", default=False)
+_counting: ContextVar[bool] = ContextVar("concert_counting", default=False)
+_raw_sql: ContextVar[str | None] = ContextVar("concert_raw_sql", default=None)
 _acting_user: ContextVar[int | None] = ContextVar("concert_acting_user", default=None)
+
+# Called with the new tenant whenever the active tenant changes: the ORM
+# forgets objects the new tenant may not read (``tenants.scoping``).
+_switch_listeners: list = []
+
+
+def on_switch(listener) -> None:
+    if listener not in _switch_listeners:
+        _switch_listeners.append(listener)
+
+
+def _switched() -> None:
+    tenant = _tenant.get()
+    for listener in _switch_listeners:
+        listener(tenant)
 
 
 def current_tenant() -> Tenant | None:
@@ -53,8 +69,12 @@ def is_unscoped() -> bool:
     return _unscoped.get()
 
 
-def reads_across_bodies() -> bool:
-    return _coordination_reads.get()
+def counting() -> bool:
+    return _counting.get()
+
+
+def raw_sql_reason() -> str | None:
+    return _raw_sql.get()
 
 
 def acting_user_id() -> int | None:
@@ -64,16 +84,25 @@ def acting_user_id() -> int | None:
 def activate(tenant: Tenant | None):
     """Set the active tenant for the rest of this context (a request; its
     end restores what was there before)."""
-    return _tenant.set(tenant)
+    token = _tenant.set(tenant)
+    _switched()
+    return token
 
 
-_ALL = (_tenant, _unscoped, _coordination_reads, _acting_user)
+def reset(token) -> None:
+    """Undo an ``activate``."""
+    _tenant.reset(token)
+    _switched()
+
+
+_ALL = (_tenant, _unscoped, _counting, _raw_sql, _acting_user)
 
 
 def clear() -> None:
     """Forget every tenancy setting of this context."""
-    for var, value in zip(_ALL, (None, False, False, None), strict=True):
+    for var, value in zip(_ALL, (None, False, False, None, None), strict=True):
         var.set(value)
+    _switched()
 
 
 def snapshot() -> tuple:
@@ -83,6 +112,7 @@ def snapshot() -> tuple:
 def restore(values: tuple) -> None:
     for var, value in zip(_ALL, values, strict=True):
         var.set(value)
+    _switched()
 
 
 @contextmanager
@@ -94,10 +124,12 @@ def tenant_scope(
         raise TenantError("a tenant scope needs a mechanism")
     tenant = Tenant(int(mechanism_id), _as_uuid(body_id), Layer(layer))
     token = _tenant.set(tenant)
+    _switched()
     try:
         yield tenant
     finally:
         _tenant.reset(token)
+        _switched()
 
 
 @contextmanager
@@ -112,17 +144,32 @@ def unscoped() -> Iterator[None]:
 
 
 @contextmanager
-def coordination_reads() -> Iterator[None]:
-    """Inside a coordination (or job) tenant, read rows of every body of the
-    mechanism. What a body has not shared must still be filtered by the caller."""
+def aggregate_reads() -> Iterator[None]:
+    """Inside the coordination layer, count the rows of the bodies that a
+    model lets the coordinator count (``Sharing.counted_by``): statements
+    in the block may select counts, grouped by those columns, never a row."""
     tenant = current_tenant()
-    if tenant is None or tenant.layer not in (Layer.COORDINATION, Layer.JOB):
-        raise TenantError("reads across bodies are for the coordination layer only")
-    token = _coordination_reads.set(True)
+    if tenant is None or tenant.layer is not Layer.COORDINATION:
+        raise TenantError("aggregates across bodies are for the coordination layer only")
+    token = _counting.set(True)
     try:
         yield
     finally:
-        _coordination_reads.reset(token)
+        _counting.reset(token)
+
+
+@contextmanager
+def raw_sql(reason: str) -> Iterator[None]:
+    """The one opt-out from the refusal of SQL text and Core statements on
+    tenant tables, for the few places that need them (the benchmark's data
+    generator, tests of the database's own wall). Row-level security still
+    applies on PostgreSQL. Only modules on the allow-list of
+    ``tests/test_query_hygiene.py`` may use it."""
+    token = _raw_sql.set(reason)
+    try:
+        yield
+    finally:
+        _raw_sql.reset(token)
 
 
 @contextmanager

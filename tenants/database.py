@@ -5,9 +5,12 @@ are defined on it; ``app.extensions`` re-exports it for the capabilities.
 """
 
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from tenants.context import TenantError, raw_sql_reason
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite
 # and PostgreSQL and constraints can be altered by name later.
@@ -24,10 +27,33 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class TenantSession(Session):
+    """The application's session: bulk writes skip the flush check, so they
+    are refused (outside ``raw_sql()``)."""
+
+    def _refuse_bulk(self, what: str) -> None:
+        if raw_sql_reason() is None:
+            raise TenantError(f"{what}: write tenant rows through the session")
+
+    def bulk_save_objects(self, *args, **kwargs):
+        self._refuse_bulk("bulk_save_objects")
+        return super().bulk_save_objects(*args, **kwargs)
+
+    def bulk_insert_mappings(self, *args, **kwargs):
+        self._refuse_bulk("bulk_insert_mappings")
+        return super().bulk_insert_mappings(*args, **kwargs)
+
+    def bulk_update_mappings(self, *args, **kwargs):
+        self._refuse_bulk("bulk_update_mappings")
+        return super().bulk_update_mappings(*args, **kwargs)
+
+
 # Objects stay readable after a commit without a reload: a reload outside the
 # tenant that loaded them would be refused by row-level security. Sessions
 # last one request or one job, so nothing stale outlives them.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(
+    model_class=Base, session_options={"expire_on_commit": False, "class_": TenantSession}
+)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tenants.database import db
 from tenants.scoping import BodyOwned, MechanismOwned
+from tenants.sharing import Audience, Sharing
 
 
 def utcnow() -> datetime:
@@ -112,7 +113,12 @@ class Body(MechanismOwned, db.Model):
     """A participating institution of a mechanism: the tenant."""
 
     __tablename__ = "bodies"
-    __tenant_body__ = True  # its row is written from its own space only
+    # Who the bodies of a mechanism are is public; a body changes its own
+    # row from its space, the operator provisions; a person sees the bodies
+    # they belong to in their list of spaces.
+    __sharing__ = Sharing(
+        owner="id", audience=Audience.PUBLIC, provisioning=True, readable_by_members=True
+    )
     __table_args__ = (
         sa.UniqueConstraint("mechanism_id", "slug"),
         # Exactly one coordinating body per mechanism: at most one is enforced
@@ -177,6 +183,11 @@ class Membership(BodyOwned, db.Model):
     """A user's role in one body."""
 
     __tablename__ = "memberships"
+    # The coordinator counts accounts and administrators per body; a person
+    # reads their own memberships in every mechanism (their spaces).
+    __sharing__ = Sharing(
+        counted_by=("body_id", "role"), provisioning=True, readable_by_user="user_id"
+    )
     __extra_table_args__ = (sa.UniqueConstraint("mechanism_id", "body_id", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)

@@ -23,7 +23,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from tenants import context
-from tenants.context import Layer, Tenant, tenant_scope
+from tenants.context import Layer, Tenant
 from tenants.database import db
 from tenants.models import Body, Mechanism, Membership, Role
 
@@ -86,24 +86,25 @@ def _resolve_member_layer(layer: Layer):
     # The platform operator provisions; it never reads a tenant's content.
     if mechanism is None or current_user.is_operator:
         abort(404)
-    with tenant_scope(mechanism.id, layer=layer):
-        if layer is Layer.BODY:
-            criteria = Body.slug == (g.body_slug or "")
-        else:
-            criteria = Body.is_coordinator.is_(True)
-        body = db.session.scalars(
-            sa.select(Body).where(criteria, Body.active.is_(True))
+    # Bodies and memberships are provisioning rows: read them as the platform,
+    # then act as the body (which keeps them in the session).
+    token = context.activate(Tenant(mechanism.id, None, Layer.PLATFORM))
+    if layer is Layer.BODY:
+        criteria = Body.slug == (g.body_slug or "")
+    else:
+        criteria = Body.is_coordinator.is_(True)
+    body = db.session.scalars(sa.select(Body).where(criteria, Body.active.is_(True))).one_or_none()
+    membership = None
+    if body is not None:
+        membership = db.session.scalars(
+            sa.select(Membership).where(
+                Membership.body_id == body.id,
+                Membership.user_id == current_user.id,
+                Membership.accepted_at.is_not(None),
+            )
         ).one_or_none()
-        membership = None
-        if body is not None:
-            membership = db.session.scalars(
-                sa.select(Membership).where(
-                    Membership.body_id == body.id,
-                    Membership.user_id == current_user.id,
-                    Membership.accepted_at.is_not(None),
-                )
-            ).one_or_none()
     if membership is None:
+        context.reset(token)
         abort(404)
     needed = min_role_for(request.endpoint)
     if layer is Layer.COORDINATION and needed is Role.EXTERNAL_EXPERT:

@@ -1,9 +1,13 @@
 """PostgreSQL row-level security: the second wall behind the ORM scoping.
 
-The tenant (and the signed-in user, for their own memberships) are handed to
+The tenant (mechanism, body and layer), the signed-in user (for their own
+memberships) and whether counts across bodies are being read are handed to
 the database per transaction with ``set_config(..., true)``, just before the
 first statement that needs them; a session-wide ``SET`` would follow a pooled
 connection into the next request. With no tenant set, policies match nothing.
+
+The policies of a table come from its model's ``__sharing__`` (the same
+declaration the ORM net reads): ``protect`` installs them in a migration.
 """
 
 from __future__ import annotations
@@ -11,37 +15,48 @@ from __future__ import annotations
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 
-from tenants.context import acting_user_id, current_tenant
+from tenants.context import acting_user_id, counting, current_tenant
+from tenants.sharing import (
+    CURRENT_MECHANISM,
+    CURRENT_USER,
+    SETTINGS,
+    TENANT_SETTING,
+    USER_SETTING,
+    Sharing,
+    fingerprint,
+    policy_sql,
+)
 
-TENANT_SETTING = "concert.mechanism_id"
-USER_SETTING = "concert.user_id"
+__all__ = ["CURRENT_MECHANISM", "CURRENT_USER", "TENANT_SETTING", "USER_SETTING"]
+
 _INFO_KEY = "concert_rls_settings"
-
-# SQL expressions usable in policies.
-CURRENT_MECHANISM = f"NULLIF(current_setting('{TENANT_SETTING}', true), '')::integer"
-CURRENT_USER = f"NULLIF(current_setting('{USER_SETTING}', true), '')::integer"
+_NONE = ("",) * len(SETTINGS)
 
 
-def _wanted() -> tuple[str, str]:
+def _wanted() -> tuple[str, ...]:
     tenant = current_tenant()
     user_id = acting_user_id()
+    if tenant is None:
+        return ("", "", "", str(user_id) if user_id is not None else "", "")
     return (
-        str(tenant.mechanism_id) if tenant else "",
+        str(tenant.mechanism_id),
+        str(tenant.body_id) if tenant.body_id else "",
+        tenant.layer.value,
         str(user_id) if user_id is not None else "",
+        "on" if counting() else "",
     )
 
 
 def _before_cursor_execute(conn: Connection, cursor, statement, parameters, context, many):
     wanted = _wanted()
-    if conn.info.get(_INFO_KEY, ("", "")) == wanted:
+    if conn.info.get(_INFO_KEY, _NONE) == wanted:
         return
     # A plain cursor of its own: the statement's cursor may be a server-side
     # one, whose first statement is only declared, not run.
+    pairs = [value for pair in zip(SETTINGS, wanted, strict=True) for value in pair]
+    calls = ", ".join("set_config(%s, %s, true)" for _ in SETTINGS)
     with cursor.connection.cursor() as plain:
-        plain.execute(
-            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
-            (TENANT_SETTING, wanted[0], USER_SETTING, wanted[1]),
-        )
+        plain.execute(f"SELECT {calls}", pairs)  # noqa: S608 (placeholders only)
     conn.info[_INFO_KEY] = wanted
 
 
@@ -88,11 +103,42 @@ def enable(op, table: str, using: str | None = None, also_read: str | None = Non
         op.execute(f"CREATE POLICY read_also ON {table} FOR SELECT USING ({also_read})")
 
 
+def protect(op, table: str, sharing: Sharing) -> None:
+    """Turn on forced row-level security for a tenant table, with the
+    policies its sharing declaration asks for (replacing any it had).
+
+    Migrations pass the declaration literally, as the model has it when the
+    migration is written, so that replaying them later installs what they
+    installed then. ``tests/test_rls.py`` checks that every table's policies
+    carry the fingerprint of its model's declaration today."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    read, write = policy_sql(table, sharing)
+    mark = fingerprint(table, sharing)
+    _drop_policies(op, table)
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY read_{mark} ON {table} FOR SELECT USING ({read})")
+    op.execute(f"CREATE POLICY insert_{mark} ON {table} FOR INSERT WITH CHECK ({write})")
+    op.execute(
+        f"CREATE POLICY update_{mark} ON {table} FOR UPDATE USING ({write}) WITH CHECK ({write})"
+    )
+    op.execute(f"CREATE POLICY delete_{mark} ON {table} FOR DELETE USING ({write})")
+
+
+def _drop_policies(op, table: str) -> None:
+    names = op.get_bind().execute(
+        text("SELECT policyname FROM pg_policies WHERE tablename = :table"), {"table": table}
+    )
+    for (name,) in names.all():
+        op.execute(f'DROP POLICY "{name}" ON {table}')
+
+
 def disable(op, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(f"DROP POLICY IF EXISTS read_also ON {table}")
-    op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+    _drop_policies(op, table)
     op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
 

@@ -1,42 +1,57 @@
 """Scoping that a view cannot forget.
 
-Three walls, from the inside out:
+Walls, from the inside out:
 
 * model mixins whose lookups always filter by the active tenant;
 * an ORM safety net: every ORM statement run while a tenant is active gets
-  ``with_loader_criteria`` for tenant-owned entities, and a statement on a
+  ``with_loader_criteria`` with what the tenant may read of each model (its
+  ``__sharing__``, see ``tenants.sharing``), and a statement on a
   tenant-owned entity with no tenant active is refused;
 * a flush-time check that every new, changed or deleted tenant-owned row
-  belongs to the active tenant.
+  may be written by the active tenant;
+* what would go around the net is refused: SQL text and Core statements on
+  tenant tables (outside ``raw_sql()``), bulk ORM writes; and objects the
+  new tenant may not read leave the session when the tenant changes, so
+  that the identity map cannot answer for them.
 
-PostgreSQL row-level security (``tenants.rls``) stands behind all three.
+PostgreSQL row-level security (``tenants.rls``) applies the same rules.
 """
 
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from itertools import chain
 
 import sqlalchemy as sa
+from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
     Session,
+    aliased,
     declared_attr,
     mapped_column,
     relationship,
     with_loader_criteria,
 )
+from sqlalchemy.sql import visitors
 from werkzeug.exceptions import NotFound
 
 from tenants.context import (
+    Layer,
+    Tenant,
     TenantError,
+    acting_user_id,
+    counting,
     current_tenant,
     is_unscoped,
-    reads_across_bodies,
+    on_switch,
+    raw_sql_reason,
 )
 from tenants.database import db
+from tenants.sharing import READERS, Audience, Sharing, Terms, read_rule
 
 
 class MechanismOwned:
@@ -62,7 +77,9 @@ class MechanismOwned:
         if tenant is None:
             raise TenantError(f"{cls.__name__} read without a tenant")
         stmt = sa.select(cls).where(cls.mechanism_id == tenant.mechanism_id)
-        if issubclass(cls, BodyOwned) and tenant.body_id and not reads_across_bodies():
+        if issubclass(cls, BodyOwned) and tenant.body_id and tenant.layer is not Layer.COORDINATION:
+            # A body's lists are of its own rows; what other bodies share
+            # with it is read where a page asks for it.
             stmt = stmt.where(cls.body_id == tenant.body_id)
         return stmt
 
@@ -93,8 +110,10 @@ class BodyOwned(MechanismOwned):
     The foreign key to the body includes ``mechanism_id``, so the database
     itself refuses a row that points at a body of another mechanism.
     Subclasses add their own table arguments in ``__extra_table_args__``.
+    Its rows are the body's alone unless ``__sharing__`` says otherwise.
     """
 
+    __sharing__ = Sharing()
     __extra_table_args__: tuple = ()
 
     @declared_attr
@@ -153,16 +172,81 @@ def is_tenant_owned(cls) -> bool:
     return isinstance(cls, type) and issubclass(cls, MechanismOwned)
 
 
-def _mechanism_criteria(mechanism_id: int):
-    return with_loader_criteria(
-        MechanismOwned, lambda cls: cls.mechanism_id == mechanism_id, include_aliases=True
-    )
+def sharing_of(cls) -> Sharing:
+    return cls.__sharing__
 
 
-def _body_criteria(body_id: uuid.UUID):
-    return with_loader_criteria(BodyOwned, lambda cls: cls.body_id == body_id, include_aliases=True)
+@cache
+def tenant_models() -> dict[str, type]:
+    """Table name → tenant model, for every mapped tenant model."""
+    return {
+        mapper.local_table.name: mapper.class_
+        for mapper in db.Model.registry.mappers
+        if is_tenant_owned(mapper.class_)
+    }
 
 
+# --- the ORM net: what the active tenant may read ------------------------------
+
+
+def _tenant_value(attribute: str):
+    def value():
+        tenant = current_tenant()
+        return getattr(tenant, attribute) if tenant is not None else None
+
+    return value
+
+
+def _layer_value() -> str:
+    tenant = current_tenant()
+    return tenant.layer.value if tenant is not None else ""
+
+
+# Bound parameters whose values are read from the context at each execution,
+# so that one cached statement serves every tenant.
+ORM_TERMS = Terms(
+    mechanism=sa.bindparam(
+        "concert_mechanism", callable_=_tenant_value("mechanism_id"), type_=sa.Integer
+    ),
+    body=sa.bindparam("concert_body", callable_=_tenant_value("body_id"), type_=sa.Uuid),
+    layer=sa.bindparam("concert_layer", callable_=_layer_value, type_=sa.String),
+    user=sa.bindparam("concert_user", callable_=acting_user_id, type_=sa.Integer),
+    counting=sa.bindparam("concert_counting", callable_=counting, type_=sa.Boolean),
+)
+
+
+def read_criteria(entity) -> sa.ColumnElement:
+    """What the active tenant may read of a tenant model (or an alias of one)."""
+    info = sa.inspect(entity, raiseerr=False)
+    if info is None or not hasattr(info, "mapper"):
+        return sa.true()  # the mixin itself, never queried
+
+    def col(name: str):
+        return getattr(entity, name)
+
+    def parent_readable(column: str, table: str):
+        parent = aliased(tenant_models()[table])
+        return (
+            sa.select(sa.literal(1))
+            .where(
+                parent.mechanism_id == entity.mechanism_id,
+                parent.id == getattr(entity, column),
+                read_criteria(parent),
+            )
+            .exists()
+        )
+
+    return read_rule(sharing_of(info.mapper.class_), col, ORM_TERMS, parent_readable, across=False)
+
+
+# One option for every statement: the criteria depend on the model only, the
+# tenant's values are bound at execution.
+_READABLE = with_loader_criteria(
+    MechanismOwned,
+    lambda cls: read_criteria(cls),
+    include_aliases=True,
+    track_closure_variables=False,
+)
 _NOTHING = with_loader_criteria(MechanismOwned, lambda cls: sa.false(), include_aliases=True)
 
 
@@ -178,8 +262,9 @@ def _apply_tenant_criteria(state: ORMExecuteState) -> None:
     if not state.is_select:
         return
     # Refreshing expired attributes of an object already in the session loads
-    # the same row by its full key: nothing new can be reached.
-    if state.is_select and state.is_column_load:
+    # the same row by its full key; objects the tenant may not read left the
+    # session when the tenant changed.
+    if state.is_column_load:
         return
     if is_unscoped():
         return
@@ -191,10 +276,58 @@ def _apply_tenant_criteria(state: ORMExecuteState) -> None:
         # Joins into tenant tables from a global entity match nothing.
         state.statement = state.statement.options(_NOTHING)
         return
-    options = [_mechanism_criteria(tenant.mechanism_id)]
-    if tenant.body_id is not None and not reads_across_bodies():
-        options.append(_body_criteria(tenant.body_id))
-    state.statement = state.statement.options(*options)
+    if counting():
+        _check_counts_only(state.statement)
+    state.statement = state.statement.options(_READABLE)
+
+
+_COUNTS = {"count"}
+_EXTREMES = {"min", "max"}  # of a column that may be counted by: one of its values
+
+
+def _check_counts_only(statement) -> None:
+    """Inside ``aggregate_reads()``: columns of counted models only as counts,
+    or grouped by what the model lets be counted."""
+    counted = {
+        name: sharing_of(model).counted_by
+        for name, model in tenant_models().items()
+        if sharing_of(model).counted_by
+    }
+    for expression in getattr(statement, "selected_columns", ()):
+        inner = expression.element if isinstance(expression, sa.Label) else expression
+        function = (
+            getattr(inner, "name", "").lower()
+            if isinstance(inner, sa.sql.functions.FunctionElement)
+            else ""
+        )
+        if function in _COUNTS:
+            continue
+        aggregate = function in _EXTREMES
+        for element in visitors.iterate(inner):
+            if not isinstance(element, sa.Column) or element.table is None:
+                continue
+            allowed = counted.get(getattr(element.table, "name", None))
+            if allowed is None:
+                continue
+            if element.key not in allowed or not (aggregate or statement._group_by_clauses):
+                raise TenantError(
+                    f"{element.table.name}.{element.key} read across bodies: counts only"
+                )
+
+
+# --- the flush check: what the active tenant may write -------------------------
+
+
+def _is_system(tenant: Tenant) -> bool:
+    return tenant.layer is Layer.JOB and tenant.body_id is None
+
+
+def _owns(obj, sharing: Sharing, tenant: Tenant) -> bool:
+    if sharing.owner is None:
+        return tenant.layer is Layer.COORDINATION
+    return tenant.layer in (Layer.BODY, Layer.COORDINATION, Layer.JOB) and (
+        sa.inspect(obj).dict.get(sharing.owner) == tenant.body_id
+    )
 
 
 def _check_flush(session: Session, flush_context, instances) -> None:
@@ -211,14 +344,120 @@ def _check_flush(session: Session, flush_context, instances) -> None:
             obj.mechanism_id = tenant.mechanism_id
         if obj.mechanism_id != tenant.mechanism_id:
             raise TenantError(f"{name} of another mechanism written")
-        if isinstance(obj, BodyOwned) and tenant.body_id is not None:
-            if obj.body_id is None and obj in session.new:
-                obj.body_id = tenant.body_id
-            if obj.body_id != tenant.body_id:
-                raise TenantError(f"{name} of another body written")
-        if getattr(obj, "__tenant_body__", False) and tenant.body_id not in (None, obj.id):
-            # A body's own row is changed from its own space, or by the platform.
-            raise TenantError(f"another {name} written")
+        if isinstance(obj, BodyOwned) and obj.body_id is None and obj in session.new:
+            obj.body_id = tenant.body_id
+        sharing = sharing_of(type(obj))
+        if _is_system(tenant) or _owns(obj, sharing, tenant):
+            continue
+        if sharing.provisioning and tenant.layer is Layer.PLATFORM:
+            continue
+        raise TenantError(f"{name} written by a tenant that does not own it")
+
+
+# --- the identity map: forget what the new tenant may not read -------------------
+
+
+def _may_keep(obj, tenant: Tenant | None) -> bool:
+    if tenant is None:
+        return False
+    loaded = sa.inspect(obj).dict
+    if loaded.get("mechanism_id") != tenant.mechanism_id:
+        return False
+    sharing = sharing_of(type(obj))
+    if _is_system(tenant) or _owns(obj, sharing, tenant):
+        return True
+    if sharing.provisioning and tenant.layer is Layer.PLATFORM:
+        return True
+    level = sharing.fixed_audience()
+    if level is None and isinstance(sharing.audience, str):
+        value = loaded.get(sharing.audience)
+        level = Audience(value) if value is not None else None
+    return level is not None and tenant.layer.value in READERS[level]
+
+
+def _forget_unreadable(tenant: Tenant | None) -> None:
+    """Objects loaded for another tenant leave the session: neither
+    ``session.get`` nor a many-to-one load can answer with them, without SQL,
+    in the new tenant. Changed objects stay, for the flush check to judge."""
+    if not has_app_context():
+        return
+    session = db.session()
+    if session.info.get("concert_tenant", False) == tenant:
+        return
+    session.info["concert_tenant"] = tenant
+    changed = set(session.dirty) | set(session.deleted)
+    for obj in list(session.identity_map.values()):
+        if (
+            isinstance(obj, MechanismOwned)
+            and obj not in changed
+            and obj in session  # not already gone with its parent
+            and not _may_keep(obj, tenant)
+        ):
+            session.expunge(obj)
+
+
+# --- what goes around the net ----------------------------------------------------
+
+
+def _judge(statement) -> str | None:
+    """Why a statement that goes around the ORM net must be refused, or None.
+
+    The net's criteria apply to the tables of the models a statement names
+    (elements annotated with their entity), also where the statement names
+    such a table directly; a tenant table reached any other way —
+    ``select(Model.__table__)``, ``sa.table(...)``, an alias of a table,
+    SQL text — escapes them."""
+    tables = tenant_models()
+    through_models: set = set()
+    by_hand: list = []
+    stack, seen = [statement], set()
+    while stack:
+        element = stack.pop()
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        entity = getattr(element, "_annotations", {}).get("parententity")
+        if entity is not None:
+            through_models.add(entity.mapper.local_table)
+            continue
+        if isinstance(element, sa.TextClause):
+            return "SQL text"
+        if isinstance(element, sa.TableClause) and element.name in tables:
+            if isinstance(statement, sa.sql.dml.UpdateBase) and element is statement.table:
+                return "write"
+            by_hand.append(element)
+        elif (
+            isinstance(element, sa.sql.selectable.Alias)
+            and getattr(element.element, "name", None) in tables
+        ):
+            return f"Core statement on {element.element.name}"
+        stack.extend(_parts(element))
+    for table in by_hand:
+        if table not in through_models:
+            return f"Core statement on {table.name}"
+    return None
+
+
+def _parts(element) -> list:
+    """What a statement is written with: a SELECT's own ``get_children``
+    adds the tables it derives from its columns, which would hide whether a
+    table was named by a model or by hand."""
+    if isinstance(element, visitors.HasTraverseInternals):
+        return visitors.HasTraverseInternals.get_children(element)
+    return element.get_children()
+
+
+def _refuse_raw_sql(conn, statement, multiparams, params, execution_options) -> None:
+    if raw_sql_reason() is not None:
+        return
+    verdict = "SQL text" if isinstance(statement, str) else _judge(statement)
+    if verdict is None:
+        return
+    # The unit of work writes tenant rows as Core statements on the table,
+    # with the mapper's statement cache; the flush check has seen them.
+    if verdict == "write" and "compiled_cache" in execution_options:
+        return
+    raise TenantError(f"{verdict} refused: tenant rows are read and written through the ORM")
 
 
 _installed = False
@@ -231,4 +470,19 @@ def install() -> None:
         return
     event.listen(Session, "do_orm_execute", _apply_tenant_criteria)
     event.listen(Session, "before_flush", _check_flush)
+    on_switch(_forget_unreadable)
     _installed = True
+
+
+def _refuse_driver_sql(conn, cursor, statement, parameters, context, executemany) -> None:
+    # ``exec_driver_sql`` hands a string to the driver without a statement
+    # object, and without ``before_execute``: nothing was compiled.
+    if getattr(context, "compiled", None) is None and raw_sql_reason() is None:
+        raise TenantError("SQL text refused: tenant rows are read and written through the ORM")
+
+
+def guard_engine(engine) -> None:
+    """Refuse SQL that the ORM net cannot see, on every connection of ``engine``."""
+    if not event.contains(engine, "before_execute", _refuse_raw_sql):
+        event.listen(engine, "before_execute", _refuse_raw_sql)
+        event.listen(engine, "before_cursor_execute", _refuse_driver_sql)

@@ -10,5 +10,6 @@ def init_app(app) -> None:
     resolver.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        scoping.guard_engine(db.engine)
         rls.install(db.engine)
     app.cli.add_command(tenants_cli)

@@ -64,8 +64,8 @@ def report_progress(ctx):
 
 @job("test.read_across_bodies", timeout=30, retries=0)
 def read_across_bodies(ctx):
-    """Only a job started by the coordination layer (or the platform) may."""
-    from tenants import coordination_reads
+    """Only a job started by the coordination layer may count across bodies."""
+    from tenants import aggregate_reads
 
-    with coordination_reads():
+    with aggregate_reads():
         return {"bodies": len(db.session.scalars(sa.select(Body)).all())}

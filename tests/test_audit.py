@@ -14,7 +14,7 @@ from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.extensions import db
 from tenants import tenant_scope
-from tenants.context import Layer
+from tenants.context import Layer, raw_sql
 from tests.support import sign_in
 from tests.world import build_world
 
@@ -65,7 +65,11 @@ def test_the_database_refuses_changes_to_audit_events(world):
     (the application's own connection in both cases)."""
     refusal = "append-only|permission denied"
     for statement in ("UPDATE audit_events SET summary = 'x'", "DELETE FROM audit_events"):
-        with db.engine.connect() as conn, pytest.raises(sa.exc.DatabaseError, match=refusal):
+        with (
+            raw_sql("the database's own refusal"),
+            db.engine.connect() as conn,
+            pytest.raises(sa.exc.DatabaseError, match=refusal),
+        ):
             conn.execute(sa.text(statement))
 
 

@@ -15,7 +15,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from tenants import provisioning, tenant_scope
 from tenants.context import Layer
-from tenants.models import utcnow
+from tenants.models import Membership, utcnow
 from tests.support import PASSWORD, add_member, login, make_body, make_mechanism, make_user
 
 GOOD_PASSWORD = "plum harbour violin sketch"
@@ -230,7 +230,7 @@ def test_inviting_again_replaces_the_earlier_link(app, client, caplog):
     from app.accounts.services import resend_invitation
 
     with tenant_scope(alpha.id, invitation.membership.body_id, layer=Layer.BODY):
-        resend_invitation(invitation.membership, None)
+        resend_invitation(Membership.get_scoped(invitation.membership.id), None)
     second = _mailed_link(caplog, "invitation")
     assert first != second
     assert client.get(first).status_code == 400

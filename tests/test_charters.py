@@ -43,7 +43,7 @@ def _body(body: str) -> str:
 
 
 def _version(world, version_id) -> CharterVersion:
-    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.JOB):
         return db.session.scalars(
             CharterVersion.scoped_select()
             .where(CharterVersion.id == uuid.UUID(str(version_id)))
@@ -303,7 +303,7 @@ def test_one_working_version_per_charter(app, world):
     coordinator = _as(app, world, "a1", "editor")
     # the ethics code has version 2 in consultation: no new draft
     coordinator.post(f"{COORDINATION}/ethics_code/versions")
-    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.JOB):
         count = db.session.scalar(sa.select(sa.func.count()).select_from(CharterVersion))
     assert count == 3
     # the coordination agreement has none: its first draft starts from the topics
@@ -326,7 +326,7 @@ def test_weekly_reminders_go_to_bodies_still_undecided_after_a_week(app, world):
     )
     # published today: too early to remind anyone
     assert enqueue("charters.weekly").result == {"bodies": 0}
-    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.JOB):
         version = db.session.get(
             CharterVersion, (world.mechanisms["alpha"].id, uuid.UUID(version_id))
         )

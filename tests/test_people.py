@@ -493,7 +493,8 @@ def test_term_reminders_go_out_90_and_30_days_before_once_each(app, world, caplo
     assert "The term of Terminal ends on" in home
     assert "Terminal" not in _as(app, world, "editor").get("/m/alpha/b/a1/").get_data(as_text=True)
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):
-        assert reminders.due(person.term_end - timedelta(days=25)) == [(person, 30)]
+        due = reminders.due(person.term_end - timedelta(days=25))
+        assert [(row.id, days) for row, days in due] == [(person.id, 30)]
         assert reminders.due(person.term_end - timedelta(days=60)) == []
         assert db.session.scalar(sa.select(sa.func.count(TermReminder.id))) == 1
 

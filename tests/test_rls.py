@@ -1,5 +1,6 @@
 """Row-level security on PostgreSQL, as the application's own role: the
-second wall holds even when the application's scoping is bypassed."""
+second wall holds even when the application's scoping is bypassed, between
+mechanisms and between the bodies of one mechanism."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from tenants import rls, tenant_scope
-from tenants.context import Layer, acting_user
+from tenants import tenant_scope
+from tenants.context import Layer, acting_user, raw_sql
 from tenants.models import Body, Membership
+from tenants.scoping import sharing_of, tenant_models
+from tenants.sharing import SETTINGS, fingerprint
+from tests.test_schema import GLOBAL_TABLES
 from tests.world import build_world
 
 pytestmark = pytest.mark.postgresql
 
-TENANT_TABLES = ("bodies", "memberships", "job_outputs")
 LOG_TABLES = ("audit_events", "job_runs")  # global, with tenant rows walled off
 
 
@@ -25,64 +28,171 @@ def world(app):
     return build_world()
 
 
-def _as_app(sql: str, mechanism_id=None, user_id=None, **params):
-    """Run raw SQL as the application role, in one transaction."""
-    with db.engine.connect() as conn, conn.begin():
-        conn.execute(
-            sa.text("SELECT set_config(:k1, :v1, true), set_config(:k2, :v2, true)"),
-            {
-                "k1": rls.TENANT_SETTING,
-                "v1": str(mechanism_id or ""),
-                "k2": rls.USER_SETTING,
-                "v2": str(user_id or ""),
-            },
-        )
+def _as_app(sql: str, mechanism_id=None, user_id=None, body_id=None, layer="", **params):
+    """Run raw SQL as the application role, in one transaction, with the
+    settings the application would give for this tenant."""
+    if mechanism_id is not None and not layer:
+        layer = "job"  # a mechanism-wide job: the whole mechanism
+    values = (
+        str(mechanism_id or ""),
+        str(body_id or ""),
+        layer,
+        str(user_id or ""),
+        params.pop("counting", ""),
+    )
+    with raw_sql("tests of the database's own wall"), db.engine.connect() as conn, conn.begin():
+        for name, value in zip(SETTINGS, values, strict=True):
+            conn.execute(sa.text("SELECT set_config(:k, :v, true)"), {"k": name, "v": value})
         result = conn.execute(sa.text(sql), params)
         return result.all() if result.returns_rows else []
 
 
+def _count(table: str, **tenant) -> int:
+    return _as_app(f"SELECT count(*) FROM {table}", **tenant)[0][0]  # noqa: S608
+
+
 def test_the_application_role_is_plain(app, backend):
-    row = db.session.execute(
-        sa.text(
-            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    with raw_sql("reads the role's own attributes"):
+        row = db.session.execute(
+            sa.text(
+                "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles"
+                " WHERE rolname = current_user"
+            )
+        ).one()
+        owned = db.session.scalar(
+            sa.text("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
         )
-    ).one()
     assert row.current_user == "concert_app_test"
     assert row.rolsuper is False and row.rolbypassrls is False
-    owned = db.session.scalar(
-        sa.text("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
-    )
     assert owned == 0
 
 
-def test_every_tenant_table_has_forced_row_level_security(app, backend):
-    rows = dict(
-        db.session.execute(
-            sa.text(
-                "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class"
-                " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
-            )
-        ).all()
-    )
-    for table in TENANT_TABLES + LOG_TABLES:
-        assert rows[table] is True, table
+def test_every_tenant_table_has_the_policies_its_model_declares(app, backend):
+    """Derived from the metadata, not from a list: a new tenant table whose
+    migration forgets row-level security, or a model whose sharing changed
+    without a migration, fails here."""
+    with raw_sql("reads the catalogue"):
+        forced = dict(
+            db.session.execute(
+                sa.text(
+                    "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class"
+                    " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+                )
+            ).all()
+        )
+        policies: dict[str, set] = {}
+        for table, name in db.session.execute(
+            sa.text("SELECT tablename, policyname FROM pg_policies")
+        ):
+            policies.setdefault(table, set()).add(name)
+    tenant_tables = {t.name for t in db.metadata.sorted_tables} - set(GLOBAL_TABLES)
+    assert tenant_tables == set(tenant_models())
+    for table in tenant_tables:
+        assert forced[table] is True, f"{table}: row-level security is not forced"
+        mark = fingerprint(table, sharing_of(tenant_models()[table]))
+        expected = {f"{verb}_{mark}" for verb in ("read", "insert", "update", "delete")}
+        assert policies.get(table) == expected, (
+            f"{table}: its policies are not those of its model's __sharing__; write a"
+            f" migration calling rls.protect(op, {table!r}, <the declaration>)"
+        )
+    for table in LOG_TABLES:
+        assert forced[table] is True, table
 
 
 def test_no_tenant_set_sees_no_tenant_row(world, backend):
-    for table in TENANT_TABLES:
-        assert _as_app(f"SELECT * FROM {table}") == [], table  # noqa: S608
+    for table in tenant_models():
+        assert _count(table) == 0, table
     for table in LOG_TABLES:
         rows = _as_app(f"SELECT mechanism_id FROM {table}")  # noqa: S608
         assert {r.mechanism_id for r in rows} <= {None}, table
 
 
 def test_one_mechanism_never_sees_another(world, backend):
-    alpha, beta = world.mechanisms["alpha"], world.mechanisms["beta"]
-    for table in TENANT_TABLES + LOG_TABLES:
+    alpha = world.mechanisms["alpha"]
+    for table in ("bodies", "memberships", "job_outputs", "people", "rule_versions"):
         rows = _as_app(f"SELECT mechanism_id FROM {table}", alpha.id)  # noqa: S608
         seen = {r.mechanism_id for r in rows}
-        assert alpha.id in seen, table
-        assert beta.id not in seen, table
+        assert seen == {alpha.id}, table
+    for table in LOG_TABLES:
+        rows = _as_app(f"SELECT mechanism_id FROM {table}", alpha.id)  # noqa: S608
+        assert {r.mechanism_id for r in rows} == {alpha.id}, table
+
+
+def test_one_body_never_reads_another_bodys_own_rows(world, backend):
+    alpha, a1, a2 = world.mechanisms["alpha"], world.bodies["a1"], world.bodies["a2"]
+    as_a2 = {"mechanism_id": alpha.id, "body_id": a2.id, "layer": "body"}
+    for table in (
+        "people",
+        "memberships",
+        "job_outputs",
+        "notices",
+        "people_imports",
+        "rule_versions",
+        "rule_sections",
+        "rule_comments",
+        "charter_comments",
+        "charter_adoptions",
+    ):
+        rows = _as_app(f"SELECT body_id FROM {table}", **as_a2)  # noqa: S608
+        assert rows and {r.body_id for r in rows} == {a2.id}, table
+    # the coordinator's draft of a charter, and the answers to other bodies
+    states = {r.state for r in _as_app("SELECT state FROM charter_versions", **as_a2)}
+    assert states == {"adopted", "consultation"}
+    # a1 makes its rules in force public: a2 reads that version, and only it
+    _as_app(
+        "UPDATE rule_versions SET audience = 'public' WHERE id = :v",
+        alpha.id,
+        v=world.rules["a1"]["rule_adopted"],
+    )
+    shared = _as_app("SELECT id FROM rule_versions WHERE body_id = :b", **as_a2, b=a1.id)
+    assert [r.id for r in shared] == [world.rules["a1"]["rule_adopted"]]
+    sections = _as_app("SELECT version_id FROM rule_sections WHERE body_id = :b", **as_a2, b=a1.id)
+    assert {r.version_id for r in sections} == {world.rules["a1"]["rule_adopted"]}
+
+
+def test_the_coordinator_reads_what_bodies_share_and_counts_the_rest(world, backend):
+    alpha, a1, a2 = world.mechanisms["alpha"], world.bodies["a1"], world.bodies["a2"]
+    coordination = {"mechanism_id": alpha.id, "body_id": a1.id, "layer": "coordination"}
+    comments = _as_app("SELECT body_id FROM charter_comments", **coordination)
+    assert {r.body_id for r in comments} == {a1.id, a2.id}
+    adoptions = _as_app("SELECT body_id FROM charter_adoptions", **coordination)
+    assert {r.body_id for r in adoptions} == {a1.id, a2.id}
+    for table in ("people", "rule_versions", "rule_comments", "notices", "memberships"):
+        rows = _as_app(f"SELECT body_id FROM {table}", **coordination)  # noqa: S608
+        assert {r.body_id for r in rows} == {a1.id}, table
+    counted = _as_app("SELECT body_id FROM people", **coordination, counting="on")
+    assert {r.body_id for r in counted} == {a1.id, a2.id}
+    # counting is for the coordination layer only
+    assert {
+        r.body_id
+        for r in _as_app(
+            "SELECT body_id FROM people", alpha.id, body_id=a2.id, layer="body", counting="on"
+        )
+    } == {a2.id}
+
+
+def test_the_public_reads_public_rows_only(world, backend):
+    alpha = world.mechanisms["alpha"]
+    public = {"mechanism_id": alpha.id, "layer": "public"}
+    assert _count("bodies", **public) == 2
+    for table in ("people", "rule_versions", "rule_comments", "charter_comments", "memberships"):
+        assert _count(table, **public) == 0, table
+    assert _count("charter_versions", **public) == 0  # internal, all of them
+    _as_app(
+        "UPDATE charter_versions SET audience = 'public' WHERE id = :v",
+        alpha.id,
+        v=world.charters["alpha"]["charter_published"],
+    )
+    assert _count("charter_versions", **public) == 1
+    assert _count("charter_sections", **public) == 1
+
+
+def test_the_operator_reads_provisioning_rows_only(world, backend):
+    platform = {"mechanism_id": world.mechanisms["alpha"].id, "layer": "platform"}
+    assert _count("bodies", **platform) == 2
+    assert _count("memberships", **platform) == 10
+    for table in ("people", "rule_versions", "charter_versions", "job_outputs", "notices"):
+        assert _count(table, **platform) == 0, table
 
 
 def test_a_user_sees_their_own_memberships_across_mechanisms(world, backend):
@@ -93,43 +203,57 @@ def test_a_user_sees_their_own_memberships_across_mechanisms(world, backend):
     assert {b.slug for b in bodies} == {"a1"}
 
 
-def test_writes_into_another_mechanism_are_refused(world, backend):
+def test_writes_into_another_mechanism_or_body_are_refused(world, backend):
     alpha, beta = world.mechanisms["alpha"], world.mechanisms["beta"]
-    b1 = world.bodies["b1"]
-    with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-        _as_app(
-            "INSERT INTO memberships (id, mechanism_id, body_id, user_id, role, created_at)"
-            " VALUES (:id, :m, :b, :u, 'admin', now())",
-            alpha.id,
-            id=uuid.uuid4(),
-            m=beta.id,
-            b=b1.id,
-            u=world.operator.id,
-        )
-    # updates and deletes of another mechanism's rows touch nothing
-    with db.engine.connect() as conn, conn.begin():
-        conn.execute(
-            sa.text("SELECT set_config(:k, :v, true)"),
-            {"k": rls.TENANT_SETTING, "v": str(alpha.id)},
-        )
-        assert (
-            conn.execute(
-                sa.text("UPDATE bodies SET name = 'x' WHERE mechanism_id = :m"), {"m": beta.id}
-            ).rowcount
-            == 0
-        )
-        assert (
-            conn.execute(
-                sa.text("DELETE FROM job_outputs WHERE mechanism_id = :m"), {"m": beta.id}
-            ).rowcount
-            == 0
-        )
+    a1, a2, b1 = world.bodies["a1"], world.bodies["a2"], world.bodies["b1"]
+    for mechanism_id, body_id in ((beta.id, b1.id), (alpha.id, a1.id)):
+        with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+            _as_app(
+                "INSERT INTO notices (id, mechanism_id, body_id, user_id, kind, params, link,"
+                " created_at) VALUES (:id, :m, :b, :u, 'x', '{}', '', now())",
+                alpha.id,
+                body_id=a2.id,
+                layer="body",
+                id=uuid.uuid4(),
+                m=mechanism_id,
+                b=body_id,
+                u=world.operator.id,
+            )
+    # updates and deletes of other tenants' rows touch nothing
+    as_a2 = {"mechanism_id": alpha.id, "body_id": a2.id, "layer": "body"}
+    assert _as_app("UPDATE people SET name = 'x' WHERE body_id <> :b", **as_a2, b=a2.id) == []
+    with raw_sql("tests of the database's own wall"), db.engine.connect() as conn, conn.begin():
+        for name, value in zip(SETTINGS, (str(alpha.id), str(a2.id), "body", "", ""), strict=True):
+            conn.execute(sa.text("SELECT set_config(:k, :v, true)"), {"k": name, "v": value})
+        for sql in (
+            "UPDATE people SET name = 'x' WHERE body_id = :other",
+            "DELETE FROM job_outputs WHERE body_id = :other",
+            "UPDATE bodies SET name = 'x' WHERE id = :other",
+            "UPDATE charter_versions SET number = 9",
+        ):
+            assert conn.execute(sa.text(sql), {"other": a1.id}).rowcount == 0, sql
+    # the coordination layer writes none of a body's rows either
+    coordination = {"mechanism_id": alpha.id, "body_id": a1.id, "layer": "coordination"}
+    changed = _as_app(
+        "UPDATE charter_comments SET text = 'x' WHERE body_id = :b RETURNING id",
+        **coordination,
+        b=a2.id,
+    )
+    assert changed == []  # it reads them, and cannot change them
 
 
-def test_moving_a_row_to_another_mechanism_is_refused(world, backend):
-    alpha, beta = world.mechanisms["alpha"], world.mechanisms["beta"]
+def test_moving_a_row_to_another_mechanism_or_body_is_refused(world, backend):
+    alpha, beta, a1 = world.mechanisms["alpha"], world.mechanisms["beta"], world.bodies["a1"]
     with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
         _as_app("UPDATE job_outputs SET mechanism_id = :b", alpha.id, b=beta.id)
+    with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+        _as_app(
+            "UPDATE notices SET body_id = :other",
+            alpha.id,
+            body_id=world.bodies["a2"].id,
+            layer="body",
+            other=a1.id,
+        )
 
 
 def test_audit_events_cannot_be_changed_or_deleted(world, backend):
@@ -141,12 +265,10 @@ def test_audit_events_cannot_be_changed_or_deleted(world, backend):
 
 def test_the_setting_does_not_outlive_its_transaction(world, backend):
     alpha = world.mechanisms["alpha"]
-    with db.engine.connect() as conn:
+    with raw_sql("tests of the database's own wall"), db.engine.connect() as conn:
         with conn.begin():
-            conn.execute(
-                sa.text("SELECT set_config(:k, :v, true)"),
-                {"k": rls.TENANT_SETTING, "v": str(alpha.id)},
-            )
+            for name, value in zip(SETTINGS, (str(alpha.id), "", "job", "", ""), strict=True):
+                conn.execute(sa.text("SELECT set_config(:k, :v, true)"), {"k": name, "v": value})
             assert conn.execute(sa.text("SELECT count(*) FROM bodies")).scalar() == 2
         with conn.begin():
             assert conn.execute(sa.text("SELECT count(*) FROM bodies")).scalar() == 0
@@ -156,16 +278,19 @@ def test_the_orm_hands_the_tenant_to_the_database(world, backend):
     """Through the application's session, a raw query sees what the tenant may."""
     alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
     db.session.rollback()
-    with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
-        raw = db.session.execute(sa.text("SELECT DISTINCT mechanism_id FROM bodies")).all()
-        assert raw == [(alpha.id,)]
-        # switching tenant inside one transaction hands over the new one
-        with tenant_scope(world.mechanisms["beta"].id, layer=Layer.PLATFORM):
-            raw = db.session.execute(sa.text("SELECT slug FROM bodies")).all()
-            assert raw == [("b1",)]
-    assert db.session.execute(sa.text("SELECT count(*) FROM memberships")).scalar() == 0
-    with acting_user(world.operator.id):
+    with raw_sql("tests of the database's own wall"):
+        with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
+            raw = db.session.execute(sa.text("SELECT DISTINCT mechanism_id FROM bodies")).all()
+            assert raw == [(alpha.id,)]
+            people = db.session.execute(sa.text("SELECT DISTINCT body_id FROM people")).all()
+            assert people == [(a1.id,)]
+            # switching tenant inside one transaction hands over the new one
+            with tenant_scope(world.mechanisms["beta"].id, layer=Layer.PLATFORM):
+                raw = db.session.execute(sa.text("SELECT slug FROM bodies")).all()
+                assert raw == [("b1",)]
         assert db.session.execute(sa.text("SELECT count(*) FROM memberships")).scalar() == 0
+        with acting_user(world.operator.id):
+            assert db.session.execute(sa.text("SELECT count(*) FROM memberships")).scalar() == 0
     db.session.rollback()
 
 
@@ -175,10 +300,11 @@ def test_a_pooled_connection_carries_no_tenant_into_the_next_request(world, back
         assert len(db.session.scalars(sa.select(Body)).all()) == 2
         db.session.commit()
     db.session.remove()
-    assert db.session.execute(sa.text("SELECT count(*) FROM bodies")).scalar() == 0
-    assert db.session.execute(
-        sa.text("SELECT current_setting(:k, true)"), {"k": rls.TENANT_SETTING}
-    ).scalar() in ("", None)
+    with raw_sql("tests of the database's own wall"):
+        assert db.session.execute(sa.text("SELECT count(*) FROM bodies")).scalar() == 0
+        for name in SETTINGS:
+            setting = db.session.execute(sa.text("SELECT current_setting(:k, true)"), {"k": name})
+            assert setting.scalar() in ("", None), name
     with tenant_scope(alpha.id, layer=Layer.PLATFORM), acting_user(None):
         assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 10
 
@@ -200,27 +326,14 @@ def test_platform_log_rows_are_hidden_from_tenants(world, backend):
 def test_a_users_own_rows_are_read_only_across_mechanisms(world, backend):
     beta = world.mechanisms["beta"]
     user = world.users[world.account("a1", "admin")]
-    with db.engine.connect() as conn, conn.begin():
-        conn.execute(
-            sa.text("SELECT set_config(:k1, :v1, true), set_config(:k2, :v2, true)"),
-            {
-                "k1": rls.TENANT_SETTING,
-                "v1": str(beta.id),
-                "k2": rls.USER_SETTING,
-                "v2": str(user.id),
-            },
-        )
-        assert (
-            conn.execute(
-                sa.text("SELECT count(*) FROM memberships WHERE user_id = :u"), {"u": user.id}
-            ).scalar()
-            == 1
-        )  # visible...
-        deleted = conn.execute(
-            sa.text("DELETE FROM memberships WHERE user_id = :u"), {"u": user.id}
-        ).rowcount
-        updated = conn.execute(sa.text("UPDATE bodies SET name = 'x' WHERE slug = 'a1'")).rowcount
-    assert deleted == 0 and updated == 0  # ...but not writable from beta
+    as_beta = {"mechanism_id": beta.id, "user_id": user.id}
+    mine = _as_app("SELECT count(*) FROM memberships WHERE user_id = :u", **as_beta, u=user.id)
+    assert mine[0][0] == 1  # visible...
+    deleted = _as_app(
+        "DELETE FROM memberships WHERE user_id = :u RETURNING id", **as_beta, u=user.id
+    )
+    updated = _as_app("UPDATE bodies SET name = 'x' WHERE slug = 'a1' RETURNING id", **as_beta)
+    assert deleted == [] and updated == []  # ...but not writable from beta
 
 
 def test_the_tenant_reaches_streamed_queries_too(world, backend):

@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 from app import create_app
 from app.extensions import db
 from app.jobs.models import JobOutput
-from tenants import TenantError, coordination_reads, tenant_scope, unscoped
+from tenants import TenantError, aggregate_reads, tenant_scope, unscoped
 from tenants.context import Layer
 from tenants.models import Body, Membership, User
 from tests.world import build_world
@@ -43,7 +43,7 @@ def test_a_join_into_tenant_rows_without_a_tenant_matches_nothing(world):
 def test_a_mechanism_tenant_reads_only_its_mechanism(world):
     alpha, beta = world.mechanisms["alpha"], world.mechanisms["beta"]
     _fresh()
-    with tenant_scope(alpha.id, layer=Layer.PLATFORM):
+    with tenant_scope(alpha.id, layer=Layer.JOB):
         slugs = set(db.session.scalars(sa.select(Body.slug)))
         outputs = db.session.scalars(sa.select(JobOutput)).all()
     assert slugs == {"a1", "a2"}
@@ -64,20 +64,40 @@ def test_a_body_tenant_reads_only_its_body_rows(world):
     assert all_bodies == {"a1", "a2"}
 
 
-def test_coordination_reads_see_every_body_of_the_mechanism_only(world):
+def test_the_operator_reads_provisioning_rows_only(world):
+    alpha = world.mechanisms["alpha"]
+    _fresh()
+    with tenant_scope(alpha.id, layer=Layer.PLATFORM):
+        assert set(db.session.scalars(sa.select(Body.slug))) == {"a1", "a2"}
+        assert len(db.session.scalars(sa.select(Membership)).all()) == 10
+        assert db.session.scalars(sa.select(JobOutput)).all() == []
+
+
+def test_the_coordination_layer_counts_every_body_but_reads_its_own_rows(world):
     alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
     _fresh()
-    with tenant_scope(alpha.id, a1.id, layer=Layer.COORDINATION), coordination_reads():
-        bodies = {m.body_id for m in db.session.scalars(sa.select(Membership))}
-    assert bodies == {world.bodies["a1"].id, world.bodies["a2"].id}
+    with tenant_scope(alpha.id, a1.id, layer=Layer.COORDINATION):
+        rows = {m.body_id for m in db.session.scalars(sa.select(Membership))}
+        with aggregate_reads():
+            counts = dict(
+                db.session.execute(
+                    sa.select(Membership.body_id, sa.func.count(Membership.id)).group_by(
+                        Membership.body_id
+                    )
+                ).all()
+            )
+            with pytest.raises(TenantError, match="counts only"):
+                db.session.scalars(sa.select(Membership)).all()
+    assert rows == {a1.id}
+    assert counts == {a1.id: 5, world.bodies["a2"].id: 5}
 
 
-def test_coordination_reads_are_refused_in_a_body_space(world):
+def test_aggregates_across_bodies_are_refused_in_a_body_space(world):
     alpha, a2 = world.mechanisms["alpha"], world.bodies["a2"]
     with (
         tenant_scope(alpha.id, a2.id, layer=Layer.BODY),
         pytest.raises(TenantError),
-        coordination_reads(),
+        aggregate_reads(),
     ):
         pass
 
@@ -85,8 +105,8 @@ def test_coordination_reads_are_refused_in_a_body_space(world):
 def test_scoped_lookups_do_not_find_other_tenants_objects(world):
     alpha, a1, a2 = world.mechanisms["alpha"], world.bodies["a1"], world.bodies["a2"]
     beta = world.mechanisms["beta"]
-    with tenant_scope(alpha.id, a1.id, layer=Layer.PLATFORM):
-        own = db.session.scalars(sa.select(Membership)).first()
+    with tenant_scope(alpha.id, layer=Layer.PLATFORM):
+        own = db.session.scalars(sa.select(Membership).where(Membership.body_id == a1.id)).first()
     _fresh()
     with tenant_scope(alpha.id, a2.id, layer=Layer.BODY):
         assert Membership.get_scoped(own.id) is None
@@ -149,6 +169,9 @@ def test_changing_an_object_under_another_tenant_is_refused(world):
     with tenant_scope(alpha.id, layer=Layer.PLATFORM):
         body = db.session.scalars(sa.select(Body).where(Body.slug == "a2")).one()
     with tenant_scope(beta.id, layer=Layer.PLATFORM):
+        # it left the session with its tenant; brought back, it is refused
+        assert body not in db.session
+        db.session.add(body)
         body.name = "taken over"
         with pytest.raises(TenantError):
             db.session.flush()
@@ -243,7 +266,7 @@ def test_a_body_space_cannot_change_another_bodys_row(world):
     with tenant_scope(mechanism_id, a1_id, layer=Layer.BODY):
         other = db.session.scalars(sa.select(Body).where(Body.slug == "a2")).one()
         other.requires_two_factor = True
-        with pytest.raises(TenantError, match="another Body"):
+        with pytest.raises(TenantError, match="does not own it"):
             db.session.flush()
     db.session.rollback()
     with tenant_scope(mechanism_id, a1_id, layer=Layer.BODY):

@@ -189,7 +189,7 @@ def _charters(mechanism: Mechanism, bodies: list[Body]) -> dict[str, uuid.UUID]:
     version 2 in consultation with a comment of each body; joint working
     methods: version 1 a draft."""
     ids: dict[str, uuid.UUID] = {}
-    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+    with tenant_scope(mechanism.id, layer=Layer.JOB):
         code, methods = (
             Charter(kind=CharterKind.ETHICS_CODE),
             Charter(kind=CharterKind.WORKING_METHODS),
@@ -254,7 +254,7 @@ def fresh_rule_section(world: World, body: str) -> uuid.UUID:
 
 def fresh_charter_section(world: World, mechanism_slug: str) -> uuid.UUID:
     """A new section of the mechanism's draft charter."""
-    with tenant_scope(world.mechanisms[mechanism_slug].id, layer=Layer.PLATFORM):
+    with tenant_scope(world.mechanisms[mechanism_slug].id, layer=Layer.JOB):
         section = CharterSection(
             version_id=world.charters[mechanism_slug]["charter_draft"], title="To remove"
         )

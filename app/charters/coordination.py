@@ -16,7 +16,6 @@ from app.documents.forms import AnswerForm, PublishForm, SectionForm
 from app.documents.vocabulary import VersionState, Visibility
 from app.extensions import db
 from app.jobs.services import enqueue
-from tenants import coordination_reads
 from tenants.models import Role
 from tenants.resolver import requires_role
 
@@ -39,8 +38,7 @@ def _kind_or_404(kind: str) -> CharterKind:
 def index():
     charters = services.charters()
     versions = services.all_versions()
-    with coordination_reads():
-        board = services.board(services.active_bodies())
+    board = services.board(services.active_bodies())
     rows = []
     for kind in CharterKind:
         charter = charters.get(kind)
@@ -71,9 +69,8 @@ def start(kind):
 @requires_role(Role.MEMBER)
 def version(version_id):
     version = _version_or_404(version_id)
-    with coordination_reads():
-        comments = services.comments_by_section(version)
-        decisions = services.decisions_on(version)
+    comments = services.comments_by_section(version)
+    decisions = services.decisions_on(version)
     bodies = {body.id: body for body in services.active_bodies()}
     return render_template(
         "charters/coordination/version.html",
@@ -187,8 +184,7 @@ def publish(version_id):
 @bp.post("/comments/<comment_id>/answer")
 @requires_role(Role.EDITOR)
 def answer(comment_id):
-    with coordination_reads():
-        comment = CharterComment.get_scoped_or_404(comment_id)
+    comment = CharterComment.get_scoped_or_404(comment_id)
     section = CharterSection.get_scoped_or_404(comment.section_id)
     form = AnswerForm()
     if form.validate_on_submit():
@@ -204,8 +200,7 @@ def remind(version_id):
     version = _version_or_404(version_id)
     if version.state is not VersionState.ADOPTED:
         abort(409)
-    with coordination_reads():
-        decided = {row.body_id for row in services.decisions_on(version)}
+    decided = {row.body_id for row in services.decisions_on(version)}
     pending = [body for body in services.active_bodies() if body.id not in decided]
     if not pending:
         flash(_("Every body has decided on this version: nobody to remind."), "success")

@@ -23,6 +23,7 @@ from tenants.scoping import (
     tenant_key,
     tenant_parent,
 )
+from tenants.sharing import Audience, Sharing
 
 
 class CharterKind(Labelled):
@@ -49,6 +50,7 @@ register_labels(
 
 class Charter(MechanismOwned, db.Model):
     __tablename__ = "charters"
+    __sharing__ = Sharing(owner=None, audience=Audience.PUBLIC)
     __table_args__ = (sa.UniqueConstraint("mechanism_id", "kind"),)
 
     kind: Mapped[CharterKind] = mapped_column(enum_column(CharterKind))
@@ -61,6 +63,9 @@ class Charter(MechanismOwned, db.Model):
 
 class CharterVersion(VersionColumns, MechanismOwned, db.Model):
     __tablename__ = "charter_versions"
+    # The coordinator's drafts are its own; from consultation on, every body
+    # reads a version, and the public what was published as public.
+    __sharing__ = Sharing(owner=None, audience="audience")
     __table_args__ = (
         tenant_key("charter_id", "charters"),
         sa.UniqueConstraint("mechanism_id", "charter_id", "number"),
@@ -73,6 +78,13 @@ class CharterVersion(VersionColumns, MechanismOwned, db.Model):
         # adopted by the coordinator is published for the bodies to adopt
         return str(_l("Published")) if self.state is VersionState.ADOPTED else self.state.label
 
+    def audience_now(self) -> Audience:
+        if self.is_public:
+            return Audience.PUBLIC
+        if self.state is VersionState.DRAFT:
+            return Audience.COORDINATION
+        return Audience.MECHANISM
+
     charter: Mapped[Charter] = tenant_parent("CharterVersion", "Charter", "charter_id")
     sections: Mapped[list[CharterSection]] = tenant_children(
         "CharterVersion", "CharterSection", "version_id", "CharterSection.position"
@@ -81,6 +93,7 @@ class CharterVersion(VersionColumns, MechanismOwned, db.Model):
 
 class CharterSection(SectionColumns, MechanismOwned, db.Model):
     __tablename__ = "charter_sections"
+    __sharing__ = Sharing(owner=None, parent=("version_id", "charter_versions"))
     __table_args__ = (tenant_key("version_id", "charter_versions"),)
 
     version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
@@ -95,6 +108,8 @@ class CharterComment(BodyOwned, db.Model):
     row, seen by the body and by the coordinator, never by other bodies."""
 
     __tablename__ = "charter_comments"
+    # Commenting in a consultation is addressing the coordinator.
+    __sharing__ = Sharing(audience=Audience.COORDINATION)
     __extra_table_args__ = (tenant_key("section_id", "charter_sections"),)
 
     section_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)
@@ -110,6 +125,8 @@ class CharterAnswer(MechanismOwned, db.Model):
     since the coordination layer never writes a body's."""
 
     __tablename__ = "charter_answers"
+    # Read by the coordinator and by the body whose comment it answers.
+    __sharing__ = Sharing(owner=None, parent=("comment_id", "charter_comments"))
     __table_args__ = (
         tenant_key("comment_id", "charter_comments"),
         sa.UniqueConstraint("mechanism_id", "comment_id"),
@@ -129,6 +146,7 @@ class CharterAdoption(BodyOwned, db.Model):
     recording it is what shares it with the coordinator."""
 
     __tablename__ = "charter_adoptions"
+    __sharing__ = Sharing(audience=Audience.COORDINATION)
     __extra_table_args__ = (
         tenant_key("version_id", "charter_versions", ondelete="RESTRICT"),
         sa.UniqueConstraint("mechanism_id", "body_id", "version_id"),

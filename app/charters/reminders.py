@@ -22,7 +22,7 @@ from app.jobs.services import JobFailed
 from app.mail import deliver, language_for, path_for
 from app.notices.services import notify, text_for
 from tenants import current_tenant, tenant_scope
-from tenants.context import Layer, coordination_reads
+from tenants.context import Layer
 from tenants.models import Body, Mechanism, Role, utcnow
 
 # A body is reminded weekly once a version has waited this long for its decision.
@@ -101,8 +101,7 @@ def _ask_bodies(version: CharterVersion, mechanism: Mechanism, pending_only: boo
     """Mail and notify the administrators of each body (that has not decided,
     if ``pending_only``), each in its own tenant; returns how many bodies."""
     bodies = services.active_bodies()
-    with coordination_reads():
-        decided = {row.body_id for row in services.decisions_on(version)}
+    decided = {row.body_id for row in services.decisions_on(version)}
     params = {"kind": version.charter.kind.value, "number": version.number}
     sent = 0
     for index, body in enumerate(bodies):

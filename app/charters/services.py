@@ -27,7 +27,7 @@ from app.charters.models import (
 from app.documents import services as documents
 from app.documents.vocabulary import VersionState
 from app.extensions import db
-from tenants import coordination_reads
+from tenants.context import aggregate_reads
 from tenants.models import Body, Membership, Role, User, utcnow
 
 STARTERS: dict[CharterKind, list] = {
@@ -111,7 +111,7 @@ def visible_version_or_404(version_id) -> CharterVersion:
 
 def comments_by_section(version: CharterVersion) -> dict[uuid.UUID, list[CharterComment]]:
     """The comments on a version this tenant may read: a body its own, the
-    coordination layer (inside ``coordination_reads``) every body's."""
+    coordination layer those of every body (comments are addressed to it)."""
     return documents.comments_by_section(CharterComment, CharterSection, version)
 
 
@@ -223,7 +223,7 @@ class BoardRow:
 
 def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
     """Which body is on which version of each charter. Reads every body's
-    adoption rows: call it inside ``coordination_reads``."""
+    adoption rows: recording one shares it with the coordination layer."""
     versions = all_versions()
     published = {
         charter_id: documents.in_state(rows, VersionState.ADOPTED)
@@ -246,16 +246,17 @@ def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
 
 def without_administrator(bodies: list[Body]) -> list[Body]:
     """The bodies no one could be asked to adopt for: they have no
-    administrator. Reads every body's memberships: for the coordination layer."""
-    with coordination_reads():
-        served = set(
-            db.session.scalars(
-                sa.select(Membership.body_id).where(
-                    Membership.role == Role.ADMIN, Membership.accepted_at.is_not(None)
-                )
-            )
+    administrator. Counts every body's administrators: for the coordination
+    layer."""
+    with aggregate_reads():
+        served = dict(
+            db.session.execute(
+                sa.select(Membership.body_id, sa.func.count(Membership.id))
+                .where(Membership.role == Role.ADMIN, Membership.accepted_at.is_not(None))
+                .group_by(Membership.body_id)
+            ).all()
         )
-    return [body for body in bodies if body.id not in served]
+    return [body for body in bodies if not served.get(body.id)]
 
 
 def active_bodies() -> list[Body]:

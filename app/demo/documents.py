@@ -61,7 +61,7 @@ def load_documents(mechanism_slug: str) -> int:
     mechanism = db.session.scalars(
         sa.select(Mechanism).where(Mechanism.slug == mechanism_slug)
     ).one()
-    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+    with tenant_scope(mechanism.id, layer=Layer.JOB):
         if db.session.scalar(sa.select(Charter.id).limit(1)) is not None:
             return 0
         bodies = {body.slug: body for body in db.session.scalars(sa.select(Body))}

@@ -7,11 +7,13 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.documents.lifecycle import WORKING
 from app.documents.vocabulary import VersionState, Visibility
 from tenants.models import enum_column, utcnow
+from tenants.sharing import Audience
 
 
 class VersionColumns:
@@ -27,6 +29,9 @@ class VersionColumns:
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility), default=Visibility.INTERNAL
     )
+    # Who may read the version, kept from its state and visibility on every
+    # save (``audience_now``), so that the database can see it.
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience), default=Audience.BODY)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     state_changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -53,6 +58,15 @@ class VersionColumns:
     @property
     def is_public(self) -> bool:
         return self.state is VersionState.ADOPTED and self.visibility is Visibility.PUBLIC
+
+    def audience_now(self) -> Audience:
+        raise NotImplementedError
+
+
+@event.listens_for(VersionColumns, "before_insert", propagate=True)
+@event.listens_for(VersionColumns, "before_update", propagate=True)
+def _keep_audience(mapper, connection, version: VersionColumns) -> None:
+    version.audience = version.audience_now()
 
 
 class SectionColumns:

@@ -16,7 +16,7 @@ from app.people import figures
 from app.people.models import RegisterSettings
 from app.people.vocabulary import ExpertiseArea, Gender, Minority
 from app.spreadsheets import safe_cell
-from tenants import coordination_reads
+from tenants.context import aggregate_reads
 from tenants.models import Body
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -25,12 +25,12 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 def _collect():
     bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
     today = date.today()
-    with coordination_reads():
-        thresholds = dict(
-            db.session.execute(
-                sa.select(RegisterSettings.body_id, RegisterSettings.secondment_months)
-            ).all()
-        )
+    thresholds = dict(
+        db.session.execute(
+            sa.select(RegisterSettings.body_id, RegisterSettings.secondment_months)
+        ).all()
+    )
+    with aggregate_reads():
         per_body = figures.collect(today, thresholds)
     empty = figures.BodyFigures()
     rows = [(body, per_body.get(body.id, empty)) for body in bodies]

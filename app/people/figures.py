@@ -1,7 +1,7 @@
 """Figures about a register: counts of active people by expertise, language,
 kind and the sensitive fields, and the flags. The same queries serve a body's
 dashboard (scoped to the body) and the coordination layer (across the bodies
-of the mechanism, read with ``coordination_reads``): they return counts only,
+of the mechanism, read inside ``aggregate_reads``): they select counts only,
 never a person.
 
 Sensitive counts pass through ``suppress`` before anyone sees them."""
@@ -159,21 +159,22 @@ def collect(today: date, secondment_months: dict) -> dict:
     )
     for body_id, count in incompatible:
         bodies[body_id].incompatible = count
+    columns = (Person.body_id, Person.leadership, Person.secondment_start, Person.secondment_end)
     seconded = db.session.execute(
-        sa.select(
-            Person.body_id, Person.leadership, Person.secondment_start, Person.secondment_end
-        ).where(
+        sa.select(*columns, sa.func.count(Person.id))
+        .where(
             Person.active_on(today),
             Person.kind == PersonKind.STAFF,
             Person.employment == Employment.SECONDED,
         )
+        .group_by(*columns)
     )
-    for body_id, leadership, start, end in seconded:
+    for body_id, leadership, start, end, count in seconded:
         threshold = secondment_months.get(body_id, DEFAULT_SECONDMENT_MONTHS)
         if leadership:
-            bodies[body_id].seconded_leadership += 1
+            bodies[body_id].seconded_leadership += count
         if start and end and months_between(start, end) < threshold:
-            bodies[body_id].short_secondments += 1
+            bodies[body_id].short_secondments += count
     ended = db.session.execute(
         sa.select(Person.body_id, sa.func.count(Person.id))
         .where(Person.active_on(today), Person.kind == PersonKind.MEMBER, Person.term_end < today)

@@ -23,6 +23,7 @@ from app.people.vocabulary import (
 )
 from tenants.models import User, enum_column, utcnow
 from tenants.scoping import BodyOwned, tenant_children, tenant_key
+from tenants.sharing import Audience, Sharing
 
 
 def _person_key() -> sa.ForeignKeyConstraint:
@@ -35,6 +36,19 @@ def _children(target: str, order_by: str):
 
 class Person(BodyOwned, db.Model):
     __tablename__ = "people"
+    # The coordinator counts people by these (figures, suppressed); never
+    # reads a person.
+    __sharing__ = Sharing(
+        counted_by=(
+            "body_id",
+            "kind",
+            "gender",
+            "minority",
+            "leadership",
+            "secondment_start",
+            "secondment_end",
+        )
+    )
     __extra_table_args__ = (sa.Index("ix_people_body_name", "mechanism_id", "body_id", "name"),)
 
     kind: Mapped[PersonKind] = mapped_column(enum_column(PersonKind))
@@ -113,6 +127,7 @@ class Person(BodyOwned, db.Model):
 
 class PersonExpertise(BodyOwned, db.Model):
     __tablename__ = "person_expertise"
+    __sharing__ = Sharing(counted_by=("body_id", "area"))
     __extra_table_args__ = (
         _person_key(),
         sa.UniqueConstraint("mechanism_id", "person_id", "area"),
@@ -125,6 +140,7 @@ class PersonExpertise(BodyOwned, db.Model):
 
 class PersonLanguage(BodyOwned, db.Model):
     __tablename__ = "person_languages"
+    __sharing__ = Sharing(counted_by=("body_id", "language"))
     __extra_table_args__ = (
         _person_key(),
         sa.UniqueConstraint("mechanism_id", "person_id", "language"),
@@ -139,6 +155,7 @@ class PersonPosition(BodyOwned, db.Model):
     """A position held outside the body, before or alongside its work."""
 
     __tablename__ = "person_positions"
+    __sharing__ = Sharing(counted_by=("body_id", "sector"))
     __extra_table_args__ = (_person_key(),)
 
     person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
@@ -173,6 +190,8 @@ class RegisterSettings(BodyOwned, db.Model):
     """A body's choices for its register (one row per body, created on first save)."""
 
     __tablename__ = "register_settings"
+    # Its thresholds decide the flags the coordinator's figures count.
+    __sharing__ = Sharing(audience=Audience.COORDINATION)
     __extra_table_args__ = (sa.UniqueConstraint("mechanism_id", "body_id"),)
 
     # Secondments shorter than this are flagged as not long-term.

@@ -14,10 +14,13 @@ from app.documents.vocabulary import AdoptionMethod, RuleArea
 from app.extensions import db
 from tenants.models import User, enum_column, utcnow
 from tenants.scoping import BodyOwned, tenant_children, tenant_key, tenant_parent
+from tenants.sharing import Audience, Sharing
 
 
 class RuleVersion(VersionColumns, BodyOwned, db.Model):
     __tablename__ = "rule_versions"
+    # The body's own until it publishes the version in force.
+    __sharing__ = Sharing(audience="audience")
     __extra_table_args__ = (sa.UniqueConstraint("mechanism_id", "body_id", "number"),)
 
     adoption_method: Mapped[AdoptionMethod | None] = mapped_column(enum_column(AdoptionMethod))
@@ -26,9 +29,13 @@ class RuleVersion(VersionColumns, BodyOwned, db.Model):
         "RuleVersion", "RuleSection", "version_id", "RuleSection.position"
     )
 
+    def audience_now(self) -> Audience:
+        return Audience.PUBLIC if self.is_public else Audience.BODY
+
 
 class RuleSection(SectionColumns, BodyOwned, db.Model):
     __tablename__ = "rule_sections"
+    __sharing__ = Sharing(parent=("version_id", "rule_versions"))
     __extra_table_args__ = (tenant_key("version_id", "rule_versions"),)
 
     version_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True)

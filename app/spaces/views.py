@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.notices import services as notices
 from app.spaces.current import current_spaces
-from tenants import coordination_reads, provisioning
+from tenants import provisioning
+from tenants.context import aggregate_reads
 from tenants.models import Body, Membership, Role
 from tenants.resolver import requires_role
 from tenants.spaces import invitations_for
@@ -69,8 +70,8 @@ def body_home():
 @coordination_bp.get("/", endpoint="home")
 def coordination_home():
     bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
-    with coordination_reads():
-        # Aggregates only: how many accounts each body has, never who.
+    # Aggregates only: how many accounts each body has, never who.
+    with aggregate_reads():
         counts = dict(
             db.session.execute(
                 sa.select(Membership.body_id, sa.func.count(Membership.id))
