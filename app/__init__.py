@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
+import tenants.crypto
 import tenants.setup
 from app import config, errors, i18n, limits, security
 from app.extensions import babel, csrf, db, login_manager, migrate
@@ -38,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     tenants.setup.init_app(app)
+    tenants.crypto.register_keys(app, app.config["TOTP_ENCRYPTION_KEYS"])
     _install_services()
 
     limits.init_app(app)

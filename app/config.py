@@ -2,18 +2,21 @@
 
 With nothing set, Concert runs on its embedded default: a SQLite file in the
 instance folder, jobs run in-process, mail written to the log, and a secret
-key generated once and kept in the instance folder.
+key and a key for the two-factor secrets generated once and kept in the
+instance folder.
 
 ``CONCERT_ENV=production`` makes the configuration strict: no start without
-an explicit ``SECRET_KEY``, secure cookies.
+an explicit ``SECRET_KEY`` and ``TOTP_ENCRYPTION_KEYS``, secure cookies.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from dotenv import load_dotenv
 
 LANGUAGES = ("en", "fr")
@@ -37,12 +40,30 @@ def database_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance_path: Path) -> str:
-    path = instance_path / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+def _instance_secret(path: Path, generate: Callable[[], str]) -> str:
+    """A key generated once into the instance folder, readable by its owner only."""
+    try:
+        # Created with its mode: never readable by others, not even for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(generate())
+    except FileExistsError:
+        pass
     return path.read_text().strip()
+
+
+def _totp_keys(value: str | Iterable[str]) -> tuple[str, ...]:
+    """Fernet keys, comma-separated: the first encrypts, all decrypt."""
+    keys = value.split(",") if isinstance(value, str) else value
+    keys = tuple(key.strip() for key in keys if key.strip())
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError(
+                f"TOTP_ENCRYPTION_KEYS: key {number} is not a Fernet key (32 url-safe"
+                " base64-encoded bytes, as Fernet.generate_key() makes)."
+            ) from None
+    return keys
 
 
 def load(app, overrides: dict | None = None) -> None:
@@ -58,12 +79,28 @@ def load(app, overrides: dict | None = None) -> None:
     if not secret:
         if production:
             raise ConfigError("CONCERT_ENV=production needs an explicit SECRET_KEY.")
-        secret = _instance_secret(instance)
+        secret = _instance_secret(instance / "secret_key", lambda: secrets.token_hex(32))
+    # Kept out of the database, so that a copy of it does not give away the
+    # two-factor secrets.
+    totp_keys = _totp_keys(
+        overrides.pop("TOTP_ENCRYPTION_KEYS", None) or env.get("TOTP_ENCRYPTION_KEYS") or ""
+    )
+    if not totp_keys:
+        if production:
+            raise ConfigError(
+                "CONCERT_ENV=production needs TOTP_ENCRYPTION_KEYS, the key that encrypts the"
+                " two-factor secrets (make one with: python -c 'from cryptography.fernet"
+                " import Fernet; print(Fernet.generate_key().decode())')."
+            )
+        totp_keys = _totp_keys(
+            _instance_secret(instance / "totp_key", lambda: Fernet.generate_key().decode())
+        )
 
     db_url = database_url(env.get("DATABASE_URL") or f"sqlite:///{instance / 'concert.db'}")
     app.config.update(
         PRODUCTION=production,
         SECRET_KEY=secret,
+        TOTP_ENCRYPTION_KEYS=totp_keys,
         SQLALCHEMY_DATABASE_URI=db_url,
         # Migrations run as the role that owns the tables; the application
         # connects as DATABASE_URL's role, granted by DATABASE_APP_ROLE.

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import os  # noqa: E402
 
 import pyotp  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -226,6 +227,7 @@ def main() -> None:
                 "MIGRATIONS_DATABASE_URL": owner_url or url,
                 "DATABASE_APP_ROLE": role,
                 "SECRET_KEY": "bench",
+                "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
                 "REDIS_URL": None,
                 "WTF_CSRF_ENABLED": False,
             }

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tenants.crypto import EncryptedString
 from tenants.database import db
 from tenants.scoping import BodyOwned, MechanismOwned
 from tenants.sharing import Audience, Sharing
@@ -160,9 +161,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     is_operator: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(sa.String(8))
-    # Two-factor sign-in (TOTP): the shared secret once enrolled, and the last
-    # time step accepted, so that a code is never accepted twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Two-factor sign-in (TOTP): the shared secret once enrolled (encrypted in
+    # the column, clear here), and the last time step accepted, so that a code
+    # is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

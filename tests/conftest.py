@@ -102,6 +102,7 @@ def _overrides(url: str, migrations_url: str, app_role: str | None = None, **ext
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "TOTP_ENCRYPTION_KEYS": "BRPfRSlEQ5kxWQR5P7l4WZf8-EkpDfysOFFv27f-8dE=",
         "SQLALCHEMY_DATABASE_URI": url,
         "MIGRATIONS_DATABASE_URL": migrations_url,
         "DATABASE_APP_ROLE": app_role,

@@ -15,7 +15,9 @@ ENV = (
     "CONCERT_ENV",
     "MIGRATIONS_DATABASE_URL",
     "DATABASE_APP_ROLE",
+    "TOTP_ENCRYPTION_KEYS",
 )
+KEY = "BRPfRSlEQ5kxWQR5P7l4WZf8-EkpDfysOFFv27f-8dE="
 
 
 @pytest.fixture
@@ -36,6 +38,14 @@ def test_with_nothing_set_concert_runs_embedded(clean_env):
     assert create_app().config["SECRET_KEY"] == secret  # generated once, then kept
 
 
+def test_with_nothing_set_the_two_factor_key_is_generated_once_into_the_instance(clean_env):
+    keys = create_app().config["TOTP_ENCRYPTION_KEYS"]
+    key_file = clean_env / "totp_key"
+    assert keys == (key_file.read_text(),) and len(keys[0]) == 44
+    assert key_file.stat().st_mode & 0o077 == 0
+    assert create_app().config["TOTP_ENCRYPTION_KEYS"] == keys
+
+
 def test_the_environment_configures_services(clean_env, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://app@db.internal/concert")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
@@ -54,8 +64,29 @@ def test_production_refuses_to_start_without_a_secret_key(clean_env, monkeypatch
     with pytest.raises(ConfigError):
         create_app()
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", KEY)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_to_start_without_a_two_factor_encryption_key(clean_env, monkeypatch):
+    monkeypatch.setenv("CONCERT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    with pytest.raises(ConfigError, match="needs TOTP_ENCRYPTION_KEYS"):
+        create_app()
+    assert not (clean_env / "totp_key").exists()  # never a generated key in production
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", KEY)
+    assert create_app().config["TOTP_ENCRYPTION_KEYS"] == (KEY,)
+
+
+def test_two_factor_keys_are_read_from_the_environment_and_checked(clean_env, monkeypatch):
+    other = "Job2LumVhi9qRh0Lzsw6vAcKoGZY2fE2cdp3NGfxhy0="
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", f" {KEY}, {other} ")
+    assert create_app().config["TOTP_ENCRYPTION_KEYS"] == (KEY, other)
+    assert not (clean_env / "totp_key").exists()
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", f"{KEY},not-a-key")
+    with pytest.raises(ConfigError, match="key 2 is not a Fernet key"):
+        create_app()
 
 
 def test_postgres_urls_use_psycopg_3():

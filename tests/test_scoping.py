@@ -13,7 +13,7 @@ from app import create_app
 from app.extensions import db
 from app.jobs.models import JobOutput
 from tenants import TenantError, aggregate_reads, tenant_scope, unscoped
-from tenants.context import Layer
+from tenants.context import Layer, raw_sql
 from tenants.models import Body, Membership, User
 from tests.world import build_world
 
@@ -233,10 +233,11 @@ def test_sqlite_connections_enforce_foreign_keys(tmp_path):
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fk.db'}",
             "SECRET_KEY": "x",
+            "TOTP_ENCRYPTION_KEYS": "BRPfRSlEQ5kxWQR5P7l4WZf8-EkpDfysOFFv27f-8dE=",
             "REDIS_URL": None,
         }
     )
-    with app.app_context(), db.engine.connect() as conn:
+    with app.app_context(), raw_sql("a pragma"), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         db.engine.dispose()
 

@@ -251,6 +251,15 @@ def test_23_a_naive_coordination_count_of_drafts_sees_only_its_own(world):
     assert drafts == 1  # the coordinating body's own draft, none of a2's
 
 
+def test_15_an_account_s_two_factor_secret_is_not_stored_in_the_clear(world, owner_engine):
+    user = world.users[world.account("a1", "admin")]
+    with owner_engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}
+        ).scalar()
+    assert stored and stored != user.totp_secret
+
+
 def test_a_plain_session_of_its_own_gets_the_same_net(world):
     with _as_body(world, "a2"), Session(db.engine) as other:
         assert other.get(Person, _a1_person_key(world)) is None

@@ -1,10 +1,12 @@
-"""``flask operator create``: the first account of a deployment."""
+"""``flask operator …``: the first account of a deployment, and what only the
+platform operator does to accounts (resets, disabling, key rotation)."""
 
 from __future__ import annotations
 
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.services import record
 from app.auth import tokens
@@ -83,3 +85,19 @@ def disable_account(email: str, enable: bool) -> None:
     )
     db.session.commit()
     click.echo(f"{user.email} is {'enabled' if enable else 'disabled'}.")
+
+
+@operator_cli.command("rotate-totp-key")
+def rotate_totp_key() -> None:
+    """Encrypt every two-factor secret again with the first key of TOTP_ENCRYPTION_KEYS."""
+    users = db.session.scalars(sa.select(User).where(User.totp_secret.is_not(None))).all()
+    for user in users:
+        # Loading decrypted it with whichever key fits; writing it encrypts
+        # with the first. Flagged, as its clear value has not changed.
+        flag_modified(user, "totp_secret")
+    record("operator.rotate_totp_key", actor=None, summary=f"{len(users)} secrets")
+    db.session.commit()
+    click.echo(
+        f"{len(users)} two-factor secrets encrypted with the first key;"
+        " the other keys can now leave TOTP_ENCRYPTION_KEYS."
+    )
