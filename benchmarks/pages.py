@@ -35,7 +35,7 @@ from app.config import database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
 from tenants import provisioning, tenant_scope  # noqa: E402
 from tenants.context import Layer  # noqa: E402
-from tenants.models import Membership, User, utcnow  # noqa: E402
+from tenants.models import MechanismAccount, Membership, User, utcnow  # noqa: E402
 
 PASSWORD = "benchmark pass phrase"  # noqa: S105 (a throw-away database)
 TOTP_SECRET = "BENCHMARKDEMOCONCERTKEYAAAAAAAAA"  # noqa: S105
@@ -88,6 +88,7 @@ def populate(accounts: int, events: int) -> dict:
                     accepted_at=utcnow(),
                 )
             )
+            db.session.add(MechanismAccount(body_id=body.id, user_id=user.id))
         db.session.commit()
     with tenant_scope(mechanism_id, bodies[0].id, layer=Layer.BODY):
         for i in range(events):

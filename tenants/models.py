@@ -214,6 +214,19 @@ class Membership(BodyOwned, db.Model):
         return self.accepted_at is None
 
 
+class MechanismAccount(BodyOwned, db.Model):
+    """That an account works, or once worked, for a body of the mechanism:
+    the accounts a tenant may read (their names on comments, in the audit
+    trail). Written when the account is first invited into the mechanism,
+    by the body that invited it; kept when memberships end."""
+
+    __tablename__ = "mechanism_accounts"
+    __sharing__ = Sharing(audience=Audience.MECHANISM, provisioning=True)
+    __extra_table_args__ = (sa.UniqueConstraint("mechanism_id", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -224,6 +237,7 @@ __all__ = [
     "Body",
     "BodyKind",
     "Mechanism",
+    "MechanismAccount",
     "Membership",
     "Role",
     "User",

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from tenants.context import Layer, tenant_scope
+from tenants.context import Layer, tenant_scope, unscoped
 from tenants.database import db
 from tenants.models import (
     Body,
     BodyKind,
     Mechanism,
+    MechanismAccount,
     Membership,
     Role,
     User,
@@ -281,7 +282,8 @@ def invite_user(
     role = _check_choice(Role, role, _("Unknown role “%(value)s”; use one of: %(choices)s."))
     with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
         body = _get_body(mechanism, body_slug)
-        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
+        with unscoped():  # an account may already work in another mechanism
+            user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
         new_account = user is None
         if new_account:
             name = _check_text(display_name or email.split("@")[0], _("Name"))
@@ -304,6 +306,9 @@ def invite_user(
             accepted_at=utcnow() if accepted else None,
         )
         db.session.add(membership)
+        known = sa.select(MechanismAccount.id).where(MechanismAccount.user_id == user.id)
+        if db.session.scalar(known) is None:
+            db.session.add(MechanismAccount(body_id=body.id, user_id=user.id))
         db.session.flush()
         _announce(by, "membership.create", mechanism.id, membership, body.id, f"{email} as {role}")
         db.session.commit()

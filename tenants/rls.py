@@ -19,6 +19,7 @@ from tenants.context import acting_user_id, counting, current_tenant
 from tenants.sharing import (
     CURRENT_MECHANISM,
     CURRENT_USER,
+    LAYER_SETTING,
     SETTINGS,
     TENANT_SETTING,
     USER_SETTING,
@@ -125,6 +126,26 @@ def protect(op, table: str, sharing: Sharing) -> None:
         f"CREATE POLICY update_{mark} ON {table} FOR UPDATE USING ({write}) WITH CHECK ({write})"
     )
     op.execute(f"CREATE POLICY delete_{mark} ON {table} FOR DELETE USING ({write})")
+
+
+def protect_accounts(op) -> None:
+    """Accounts are global rows: with no tenant set (sign-in, one's own
+    settings) and to provisioning every account is readable; a tenant reads
+    the accounts known to its mechanism and the acting user's own. Writes are not restricted
+    here: accounts are changed by their owner and by provisioning."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    known = "EXISTS (SELECT 1 FROM mechanism_accounts a WHERE a.user_id = users.id"
+    known += f" AND a.mechanism_id = {CURRENT_MECHANISM})"
+    platform = f"current_setting('{LAYER_SETTING}', true) = 'platform'"
+    read = f"users.id = {CURRENT_USER} OR {CURRENT_MECHANISM} IS NULL OR {platform} OR {known}"
+    _drop_policies(op, "users")
+    op.execute("ALTER TABLE users ENABLE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE users FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY read_accounts ON users FOR SELECT USING ({read})")
+    op.execute("CREATE POLICY insert_accounts ON users FOR INSERT WITH CHECK (true)")
+    op.execute("CREATE POLICY update_accounts ON users FOR UPDATE USING (true) WITH CHECK (true)")
+    op.execute("CREATE POLICY delete_accounts ON users FOR DELETE USING (true)")
 
 
 def _drop_policies(op, table: str) -> None:

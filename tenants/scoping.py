@@ -250,6 +250,33 @@ _READABLE = with_loader_criteria(
 _NOTHING = with_loader_criteria(MechanismOwned, lambda cls: sa.false(), include_aliases=True)
 
 
+def readable_accounts(user_entity) -> sa.ColumnElement:
+    """Accounts are global, but a tenant reads only those known to its
+    mechanism (``MechanismAccount``) and the acting user's own; provisioning
+    reads every account (it invites them)."""
+    from tenants.models import MechanismAccount  # the models build on this module
+
+    account = aliased(MechanismAccount)
+    known = (
+        sa.select(sa.literal(1))
+        .where(account.user_id == user_entity.id, read_criteria(account))
+        .exists()
+    )
+    return sa.or_(user_entity.id == ORM_TERMS.user, ORM_TERMS.layer == "platform", known)
+
+
+@cache
+def _accounts_option():
+    from tenants.models import User
+
+    return with_loader_criteria(
+        User,
+        lambda cls: readable_accounts(cls),
+        include_aliases=True,
+        track_closure_variables=False,
+    )
+
+
 def _apply_tenant_criteria(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         # Bulk statements write rows the flush check never sees (and could
@@ -278,7 +305,7 @@ def _apply_tenant_criteria(state: ORMExecuteState) -> None:
         return
     if counting():
         _check_counts_only(state.statement)
-    state.statement = state.statement.options(_READABLE)
+    state.statement = state.statement.options(_READABLE, _accounts_option())
 
 
 _COUNTS = {"count"}

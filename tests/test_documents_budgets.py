@@ -43,6 +43,8 @@ def world(app):
 def _grow(world, scale: int) -> None:
     alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
     rules, charters = world.rules["a1"], world.charters["alpha"]
+    # accounts are created outside any tenant, as sign-up and provisioning do
+    users = [make_user(f"grow{scale}-{i}@test.example") for i in range(scale)]
     with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
         for number in range(100 * scale, 101 * scale):
             version = RuleVersion(
@@ -55,8 +57,7 @@ def _grow(world, scale: int) -> None:
                 RuleSection(body_id=a1.id, area=RuleArea.ETHICS, title=f"S{i}") for i in range(5)
             )
             db.session.add(version)
-        for i in range(scale):
-            user = make_user(f"grow{scale}-{i}@test.example")
+        for i, user in enumerate(users):
             add_member(user, alpha, a1, "member")
             db.session.add(
                 RuleComment(

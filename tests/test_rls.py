@@ -203,6 +203,18 @@ def test_a_user_sees_their_own_memberships_across_mechanisms(world, backend):
     assert {b.slug for b in bodies} == {"a1"}
 
 
+def test_a_tenant_reads_the_accounts_of_its_mechanism_and_its_own(world, backend):
+    alpha = world.mechanisms["alpha"]
+    user = world.users[world.account("b1", "member")]
+    rows = _as_app("SELECT email FROM users", alpha.id, body_id=world.bodies["a2"].id, layer="body")
+    emails = {r.email for r in rows}
+    assert world.account("a1", "admin") in emails and user.email not in emails
+    assert _as_app("SELECT email FROM users", alpha.id, layer="public") == []
+    own = _as_app("SELECT email FROM users", alpha.id, user.id, layer="public")
+    assert [r.email for r in own] == [user.email]
+    assert len(_as_app("SELECT email FROM users")) == len(world.users) + 4  # no tenant: sign-in
+
+
 def test_writes_into_another_mechanism_or_body_are_refused(world, backend):
     alpha, beta = world.mechanisms["alpha"], world.mechanisms["beta"]
     a1, a2, b1 = world.bodies["a1"], world.bodies["a2"], world.bodies["b1"]

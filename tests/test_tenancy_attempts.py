@@ -260,6 +260,15 @@ def test_15_an_account_s_two_factor_secret_is_not_stored_in_the_clear(world, own
     assert stored and stored != user.totp_secret
 
 
+def test_15_a_body_reads_the_accounts_of_its_mechanism_only(world):
+    with _as_body(world, "a2"):
+        emails = set(db.session.scalars(sa.select(User.email)))
+    alpha = {email for email in world.users if email.startswith("a")}
+    assert alpha <= emails and not any(email.startswith("b1") for email in emails)
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PUBLIC):
+        assert db.session.scalars(sa.select(User)).all() == []
+
+
 def test_a_plain_session_of_its_own_gets_the_same_net(world):
     with _as_body(world, "a2"), Session(db.engine) as other:
         assert other.get(Person, _a1_person_key(world)) is None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import UserSession, digest, new_secret
 from app.extensions import db
+from tenants.context import unscoped
 from tenants.models import User, utcnow
 
 SESSION_KEY = "sid"
@@ -72,7 +73,9 @@ def load_user(user_id: str) -> User | None:
     row = current_row()
     if not is_live(row) or not row.second_factor_done or str(row.user_id) != str(user_id):
         return None
-    user = db.session.get(User, row.user_id)
+    # The signed-in account, whatever tenant the page acts for.
+    with unscoped():
+        user = db.session.get(User, row.user_id)
     if user is None or not user.active:
         return None
     _touch(row)
