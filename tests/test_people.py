@@ -356,6 +356,18 @@ def test_end_of_service_keeps_the_entry_as_history(app, world):
     assert "Retired" in client.get(url).get_data(as_text=True)
 
 
+def test_ending_service_without_a_reason_field_is_no_server_error(app, world):
+    person = _person(world, name="Quiet", start_date=date(2020, 1, 1))
+    client = _as(app, world, "editor")
+    url = f"{BASE}/{person.id}"
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    response = client.post(
+        f"{url}/end", data={"csrf_token": _csrf(client, url), "end_date": yesterday}
+    )
+    assert response.status_code == 302
+    assert f"ended on {yesterday}" in client.get(f"{BASE}/?status=ended").get_data(as_text=True)
+
+
 def test_positions_are_added_edited_and_removed(app, world):
     person = _person(world, name="Worker")
     client = _as(app, world, "editor")

@@ -216,7 +216,7 @@ def end_service(person_id):
         if person.start_date and form.end_date.data < person.start_date:
             flash(_("Service cannot end before it started."), "error")
         else:
-            services.end_service(person, form.end_date.data, form.end_reason.data.strip())
+            services.end_service(person, form.end_date.data, (form.end_reason.data or "").strip())
             flash(
                 _(
                     "The service of %(name)s ended; the entry stays in the register.",

@@ -1,38 +1,73 @@
 """Every route of the application, by kind. A route missing here fails the
 suite (``test_every_route_is_classified``): add it to the matrix, with its
-lowest role and the objects its URL names, or to an explicit allow-list."""
+lowest role and every object it takes, or to an explicit allow-list.
+
+Objects are named by kind (``tests/isolation/objects.py`` finds one of a
+given body, or of its mechanism): those the URL names (``objects``: every
+argument of the URL rule but the tenant's slugs), and ids taken from the
+query string (``query``) or a form field (``form``). The matrix sends other
+tenants' objects in each of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from tenants.models import Role
+from tests.support import PASSWORD
+
+# The tenant's own slugs, which every URL of a tenant layer carries.
+TENANT_ARGUMENTS = {"mechanism_slug", "body_slug"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file field's content: a fresh file is sent with each request."""
+
+    filename: str
+    content: bytes
 
 
 @dataclass(frozen=True)
 class TenantRoute:
     min_role: Role = Role.MEMBER
-    # URL parameters naming objects: parameter -> kind of object (see objects_for)
+    # URL arguments naming objects: argument -> kind of object
     objects: dict[str, str] = field(default_factory=dict)
-    # a request that succeeds for an allowed role
+    # the rest of a request that succeeds for an allowed role (a page with a
+    # form is read first: its fields as shown are sent, with these on top)
     data: dict = field(default_factory=dict)
+    # ids taken from the query string, and from form fields: name -> kind
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> dict[str, str]:
+        return {**self.query, **self.form}
 
 
 BODY_ROUTES: dict[str, TenantRoute] = {
     "body.home.home": TenantRoute(Role.EXTERNAL_EXPERT),
     "body.accounts.index": TenantRoute(Role.MEMBER),
-    "body.accounts.invite": TenantRoute(Role.ADMIN),
-    "body.accounts.change_role": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
+    "body.accounts.invite": TenantRoute(Role.ADMIN, data={"email": "invited@test.example"}),
+    "body.accounts.change_role": TenantRoute(
+        Role.ADMIN, {"membership_id": "membership"}, {"role": "editor"}
+    ),
     "body.accounts.remove": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.reset_two_factor": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.resend": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
-    "body.accounts.two_factor_policy": TenantRoute(Role.ADMIN),
+    "body.accounts.two_factor_policy": TenantRoute(Role.ADMIN, data={"requires_two_factor": "y"}),
     "body.people.index": TenantRoute(Role.MEMBER),
-    "body.people.new": TenantRoute(Role.EDITOR),
+    # the account a person is linked to comes in a form field
+    "body.people.new": TenantRoute(
+        Role.EDITOR, data={"name": "Someone new"}, form={"user_id": "user"}
+    ),
     "body.people.detail": TenantRoute(Role.MEMBER, {"person_id": "person"}),
-    "body.people.edit": TenantRoute(Role.EDITOR, {"person_id": "person"}),
-    "body.people.end_service": TenantRoute(Role.EDITOR, {"person_id": "person"}),
-    "body.people.add_position": TenantRoute(Role.EDITOR, {"person_id": "person"}),
+    "body.people.edit": TenantRoute(Role.EDITOR, {"person_id": "person"}, form={"user_id": "user"}),
+    "body.people.end_service": TenantRoute(
+        Role.EDITOR, {"person_id": "person"}, {"end_date": "2026-01-31", "end_reason": ""}
+    ),
+    "body.people.add_position": TenantRoute(
+        Role.EDITOR, {"person_id": "person"}, {"employer": "Ministry", "sector": "academia"}
+    ),
     "body.people.edit_position": TenantRoute(
         Role.EDITOR, {"person_id": "person", "position_id": "position"}
     ),
@@ -42,15 +77,19 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.people.me": TenantRoute(Role.EXTERNAL_EXPERT),
     "body.people.dashboard": TenantRoute(Role.MEMBER),
     "body.people.settings": TenantRoute(Role.ADMIN),
-    "body.people.upload": TenantRoute(Role.ADMIN),
+    "body.people.upload": TenantRoute(
+        Role.ADMIN, data={"spreadsheet": Upload("people.csv", b"name,kind\nUploaded,staff\n")}
+    ),
     "body.people.template": TenantRoute(Role.ADMIN),
     "body.people.preview": TenantRoute(Role.ADMIN, {"import_id": "import"}),
     "body.people.run_import": TenantRoute(Role.ADMIN, {"import_id": "import"}),
-    "body.people.export": TenantRoute(Role.ADMIN),
+    "body.people.export": TenantRoute(Role.ADMIN, data={"format": "csv"}),
     "body.rules.index": TenantRoute(Role.MEMBER),
     "body.rules.start": TenantRoute(Role.EDITOR),
     "body.rules.version": TenantRoute(Role.MEMBER, {"version_id": "rule_draft"}),
-    "body.rules.add_section": TenantRoute(Role.EDITOR, {"version_id": "rule_draft"}),
+    "body.rules.add_section": TenantRoute(
+        Role.EDITOR, {"version_id": "rule_draft"}, {"title": "A new section"}
+    ),
     "body.rules.edit_section": TenantRoute(Role.EDITOR, {"section_id": "rule_draft_section"}),
     "body.rules.remove_section": TenantRoute(Role.EDITOR, {"section_id": "fresh_rule_section"}),
     "body.rules.consult": TenantRoute(Role.ADMIN, {"version_id": "rule_draft"}),
@@ -62,10 +101,16 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.rules.comment": TenantRoute(
         Role.MEMBER, {"section_id": "rule_consultation_section"}, {"text": "Agreed"}
     ),
-    "body.rules.answer": TenantRoute(Role.EDITOR, {"comment_id": "rule_comment"}),
-    "body.rules.compare": TenantRoute(Role.MEMBER, {"from": "rule_adopted", "to": "rule_draft"}),
+    "body.rules.answer": TenantRoute(
+        Role.EDITOR, {"comment_id": "rule_comment"}, {"answer": "Thanks", "resolved": "y"}
+    ),
+    "body.rules.compare": TenantRoute(
+        Role.MEMBER, query={"from": "rule_adopted", "to": "rule_draft"}
+    ),
     "body.rules.print_view": TenantRoute(Role.MEMBER, {"version_id": "rule_adopted"}),
-    "body.rules.export": TenantRoute(Role.MEMBER, {"version_id": "rule_adopted"}),
+    "body.rules.export": TenantRoute(
+        Role.MEMBER, {"version_id": "rule_adopted"}, {"file_format": "docx"}
+    ),
     # A mechanism's charters are read by all its bodies (kinds in SHARED_KINDS)
     "body.charters.index": TenantRoute(Role.EXTERNAL_EXPERT),
     "body.charters.version": TenantRoute(Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}),
@@ -79,15 +124,18 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.charters.readers": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
     "body.charters.remind_readers": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
     "body.charters.compare": TenantRoute(
-        Role.EXTERNAL_EXPERT, {"from": "charter_published", "to": "charter_consultation"}
+        Role.EXTERNAL_EXPERT, query={"from": "charter_published", "to": "charter_consultation"}
     ),
     "body.charters.print_view": TenantRoute(
         Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}
     ),
-    "body.charters.export": TenantRoute(Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}),
+    "body.charters.export": TenantRoute(
+        Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}, {"file_format": "docx"}
+    ),
     "body.notices.dismiss": TenantRoute(Role.EXTERNAL_EXPERT, {"notice_id": "own_notice"}),
-    "body.audit.events": TenantRoute(Role.ADMIN),
-    "body.audit.export": TenantRoute(Role.ADMIN),
+    # the trail's filter by actor takes a user id
+    "body.audit.events": TenantRoute(Role.ADMIN, query={"actor": "user"}),
+    "body.audit.export": TenantRoute(Role.ADMIN, form={"actor": "user"}),
     "body.jobs.status": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
     "body.jobs.download": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
 }
@@ -99,7 +147,9 @@ COORDINATION_ROUTES: dict[str, TenantRoute] = {
     "coordination.charters.index": TenantRoute(Role.MEMBER),
     "coordination.charters.start": TenantRoute(Role.EDITOR, {"kind": "charter_kind"}),
     "coordination.charters.version": TenantRoute(Role.MEMBER, {"version_id": "charter_draft"}),
-    "coordination.charters.add_section": TenantRoute(Role.EDITOR, {"version_id": "charter_draft"}),
+    "coordination.charters.add_section": TenantRoute(
+        Role.EDITOR, {"version_id": "charter_draft"}, {"title": "A new section"}
+    ),
     "coordination.charters.edit_section": TenantRoute(
         Role.EDITOR, {"section_id": "charter_draft_section"}
     ),
@@ -116,7 +166,7 @@ COORDINATION_ROUTES: dict[str, TenantRoute] = {
     ),
     "coordination.charters.remind": TenantRoute(Role.ADMIN, {"version_id": "charter_published"}),
     "coordination.charters.compare": TenantRoute(
-        Role.MEMBER, {"from": "charter_published", "to": "charter_consultation"}
+        Role.MEMBER, query={"from": "charter_published", "to": "charter_consultation"}
     ),
     "coordination.charters.print_view": TenantRoute(Role.MEMBER, {"version_id": "charter_draft"}),
 }
@@ -124,45 +174,85 @@ COORDINATION_ROUTES: dict[str, TenantRoute] = {
 # Objects every body of their mechanism may read: another body of the same
 # mechanism gets them; another mechanism gets 404.
 SHARED_KINDS = {"charter_published", "charter_consultation", "charter_consultation_section"}
-
-# Open to anyone, or to any signed-in user about their own account only
-# (those take no id: they act on the signed-in account).
-PUBLIC_ROUTES = {
-    "static",
-    "auth.login",
-    "auth.second_factor",
-    "auth.logout",
-    "auth.request_reset",
-    "auth.accept_invitation",
-    "auth.reset_password",
-    "spaces.index",
-    # takes a membership id, found among the signed-in person's own open
-    # invitations only (test_consent.py proves another id answers 404)
-    "spaces.answer_invitation",
-    "public.site.home",
-    # public versions only, of the mechanism in the path (test_rules.py and
-    # test_charters.py prove drafts, internal versions and other mechanisms' 404)
-    "public.site.rules",
-    "public.site.rule_version",
-    "public.site.charter_version",
-    "account.profile",
-    "account.change_password",
-    "account.change_email",
-    "account.confirm_email",
-    "account.sessions_list",
-    "account.sign_out_others",
-    "account.two_factor",
-    "account.new_recovery_codes",
-    "account.turn_off_two_factor",
+# The same kind of object, that the coordinating body keeps to itself: not
+# found from any body's space (its own included).
+UNSHARED = {
+    "charter_published": "charter_draft",
+    "charter_consultation": "charter_draft",
+    "charter_consultation_section": "charter_draft_section",
 }
 
-# The operator's provisioning pages: anyone else gets 404.
-OPERATOR_ROUTES = {
-    "operator.mechanisms": {},
-    "operator.new_mechanism": {},
-    "operator.mechanism": {"slug": "alpha"},
-    "operator.add_body": {"slug": "alpha"},
-    "operator.designate": {"slug": "alpha"},
-    "operator.invite": {"slug": "alpha"},
-    "operator.form_address": {"slug": "alpha", "form": "bodies"},
+
+@dataclass(frozen=True)
+class OpenRoute:
+    """A route outside the tenant layers: open to anyone, or to a signed-in
+    account about itself only."""
+
+    signed_in: bool = False
+    objects: dict[str, str] = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+
+PUBLIC_ROUTES: dict[str, OpenRoute] = {
+    "static": OpenRoute(objects={"filename": "static_file"}),
+    "auth.login": OpenRoute(),
+    # after the password, before the code (a sign-in half done)
+    "auth.second_factor": OpenRoute(),
+    "auth.logout": OpenRoute(signed_in=True),
+    "auth.request_reset": OpenRoute(),
+    "auth.accept_invitation": OpenRoute(objects={"token": "invitation_token"}),
+    "auth.reset_password": OpenRoute(objects={"token": "reset_token"}),
+    "spaces.index": OpenRoute(signed_in=True),
+    # one of the signed-in person's own open invitations (another person's
+    # answers as if it did not exist)
+    "spaces.answer_invitation": OpenRoute(
+        signed_in=True, objects={"membership_id": "own_invitation", "answer": "invitation_answer"}
+    ),
+    # a mechanism's public site, for anonymous visitors: public versions only,
+    # of the mechanism in the path
+    "public.site.home": OpenRoute(),
+    "public.site.rules": OpenRoute(),
+    "public.site.rule_version": OpenRoute(objects={"version_id": "public_rule"}),
+    "public.site.charter_version": OpenRoute(objects={"version_id": "public_charter"}),
+    "account.profile": OpenRoute(signed_in=True),
+    "account.change_password": OpenRoute(signed_in=True),
+    "account.change_email": OpenRoute(signed_in=True),
+    "account.confirm_email": OpenRoute(signed_in=True, objects={"token": "own_email_token"}),
+    "account.sessions_list": OpenRoute(signed_in=True),
+    "account.sign_out_others": OpenRoute(signed_in=True),
+    "account.two_factor": OpenRoute(signed_in=True),
+    "account.new_recovery_codes": OpenRoute(signed_in=True, data={"current": PASSWORD}),
+    "account.turn_off_two_factor": OpenRoute(signed_in=True),
 }
+
+
+@dataclass(frozen=True)
+class OperatorRoute:
+    """A provisioning page of the platform operator: anyone else gets 404."""
+
+    objects: dict[str, str] = field(default_factory=dict)  # URL argument -> value
+    data: dict = field(default_factory=dict)
+    # form fields naming a body of the mechanism in the path, by slug
+    form: dict[str, str] = field(default_factory=dict)
+
+
+OPERATOR_ROUTES: dict[str, OperatorRoute] = {
+    "operator.mechanisms": OperatorRoute(),
+    "operator.new_mechanism": OperatorRoute(
+        data={"slug": "gamma", "name": "Mechanism gamma", "country": "Country gamma"}
+    ),
+    "operator.mechanism": OperatorRoute({"slug": "alpha"}),
+    "operator.add_body": OperatorRoute(
+        {"slug": "alpha"}, {"body-slug": "a3", "body-name": "Body a3", "body-kind": "ombuds"}
+    ),
+    "operator.designate": OperatorRoute({"slug": "alpha"}, form={"coordinator-body_slug": "a2"}),
+    "operator.invite": OperatorRoute(
+        {"slug": "alpha"},
+        {"invite-email": "invited@test.example", "invite-role": "admin"},
+        form={"invite-body_slug": "a2"},
+    ),
+    "operator.form_address": OperatorRoute({"slug": "alpha", "form": "bodies"}),
+}
+
+# Endpoints that no request of the matrix can answer with success, and why.
+NEVER_SUCCEED: dict[str, str] = {}

@@ -1,209 +1,305 @@
 """The isolation matrix, built from the application's URL map.
 
 Every tenant route, asked by a member of another body or of another
-mechanism, with the first body's slugs or objects, answers 404; every route
-enforces its lowest role; every route is classified.
+mechanism, with the first body's slugs or objects, answers 404, also when
+the object's id comes in the query string or a form field; every route
+enforces its lowest role and serves its allowed roles; no answer shows
+content its viewer may not see; every route is classified.
 """
 
 from __future__ import annotations
 
 import pytest
+from flask import url_for
 
+from tenants import provisioning
+from tests.isolation.matrix import (
+    assert_served,
+    follow_job,
+    form_fields,
+    has_field_error,
+    methods,
+    send,
+    sends_to_sign_in,
+)
+from tests.isolation.objects import missing_value, object_value
 from tests.isolation.routes import (
     BODY_ROUTES,
     COORDINATION_ROUTES,
     OPERATOR_ROUTES,
     PUBLIC_ROUTES,
     SHARED_KINDS,
+    TENANT_ARGUMENTS,
+    UNSHARED,
     TenantRoute,
 )
-from tests.support import sign_in
-from tests.world import (
-    ROLES,
-    build_world,
-    fresh_charter_section,
-    fresh_position,
-    fresh_rule_section,
-)
+from tests.world import ROLES
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+TENANT_ROUTES = {**BODY_ROUTES, **COORDINATION_ROUTES}
 
 
-@pytest.fixture
-def world(app):
-    return build_world()
+def _slugs(world, endpoint: str, body: str) -> dict:
+    """The tenant part of a URL: ``body``'s space, or its mechanism's
+    coordination layer."""
+    slugs = {"mechanism_slug": world.mechanism_of(body).slug}
+    if endpoint.startswith("body."):
+        slugs["body_slug"] = body
+    return slugs
 
 
-def _methods(app, endpoint: str) -> list[str]:
-    rule = next(app.url_map.iter_rules(endpoint))
-    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+def _url(matrix, endpoint: str, body: str, owner_email: str, **ids) -> str:
+    """The URL of ``endpoint`` in ``body``'s space (or layer), naming the
+    objects of ``owner_email``'s body, with ``ids`` in its query string."""
+    route = TENANT_ROUTES[endpoint]
+    values = {
+        name: object_value(matrix.world, kind, owner_email)
+        for name, kind in {**route.objects, **route.query}.items()
+    }
+    with matrix.app.test_request_context():
+        return url_for(endpoint, **_slugs(matrix.world, endpoint, body), **{**values, **ids})
 
 
-def _object_values(world, route: TenantRoute, owner_email: str) -> dict:
-    values = {}
-    for param, kind in route.objects.items():
-        if kind == "own_job_run":
-            values[param] = world.job_runs[owner_email]
-        elif kind == "membership":
-            values[param] = world.spare_memberships[owner_email.split("-")[0]]
-        elif kind == "person":
-            values[param] = world.people[owner_email.split("-")[0]]
-        elif kind == "position":
-            values[param] = fresh_position(world, owner_email.split("-")[0])
-        elif kind == "import":
-            values[param] = world.imports[owner_email.split("-")[0]]
-        elif kind == "own_notice":
-            values[param] = world.notices[owner_email]
-        elif kind == "fresh_rule_section":
-            values[param] = fresh_rule_section(world, owner_email.split("-")[0])
-        elif kind == "fresh_charter_section":
-            values[param] = fresh_charter_section(world, world.mechanism_of(owner_email[:2]).slug)
-        elif kind.startswith("rule_"):
-            values[param] = world.rules[owner_email.split("-")[0]][kind]
-        elif kind == "charter_kind":
-            values[param] = "working_methods"
-        elif kind == "charter_comment":  # a comment of the mechanism's other body
-            body = "a2" if owner_email.startswith("a") else "b1"
-            values[param] = world.charters[world.mechanism_of(body).slug][f"{kind}_{body}"]
-        elif kind.startswith("charter_"):
-            values[param] = world.charters[world.mechanism_of(owner_email[:2]).slug][kind]
-        else:  # pragma: no cover - a new kind must be taught here
-            raise AssertionError(f"unknown object kind {kind}")
-    return values
+def _data(matrix, route: TenantRoute, owner_email: str, page=None, url: str = "") -> dict:
+    """A request that succeeds: the fields of the form on ``page`` (the GET
+    of the same URL) as shown, the route's data, and ids of its own objects."""
+    fields = form_fields(page.get_data(as_text=True), url.split("?")[0]) if page else {}
+    ids = {name: object_value(matrix.world, kind, owner_email) for name, kind in route.form.items()}
+    return {**fields, **route.data, **ids}
 
 
-def _body_url(app, world, endpoint, route, body: str, owner_email: str) -> str:
-    with app.test_request_context():
-        from flask import url_for
-
-        return url_for(
-            endpoint,
-            mechanism_slug=world.mechanism_of(body).slug,
-            body_slug=body,
-            **_object_values(world, route, owner_email),
-        )
-
-
-def _coordination_url(app, world, endpoint, mechanism: str, owner_email: str) -> str:
-    with app.test_request_context():
-        from flask import url_for
-
-        route = COORDINATION_ROUTES[endpoint]
-        return url_for(
-            endpoint, mechanism_slug=mechanism, **_object_values(world, route, owner_email)
-        )
+def _exercise(matrix, client, endpoint: str, url: str, email: str, allowed: bool) -> None:
+    """Every method of the route at ``url``, as ``email``: served (a page with
+    a form is read first, and the form sent as shown) or refused with 403."""
+    route = TENANT_ROUTES[endpoint]
+    page = None
+    for method in methods(matrix.app, endpoint):
+        data = _data(matrix, route, email, page, url) if method != "GET" else {}
+        response = send(client, method, url, data)
+        if not allowed:
+            assert response.status_code == 403, (email, method, url, response.status_code)
+            continue
+        assert_served(response, email, method, url)
+        follow_job(client, response)
+        if method == "GET" and response.status_code == 200:
+            page = response
 
 
-def _request(client, method: str, url: str, data: dict | None = None):
-    return client.open(url, method=method, data=data or {})
+# Classification -----------------------------------------------------------------
 
 
 def test_every_route_is_classified(app):
-    known = set(BODY_ROUTES) | set(COORDINATION_ROUTES) | PUBLIC_ROUTES | set(OPERATOR_ROUTES)
+    known = set(TENANT_ROUTES) | set(PUBLIC_ROUTES) | set(OPERATOR_ROUTES)
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - known == set(), "routes missing from the isolation matrix"
     assert known - endpoints == set(), "the matrix names routes that no longer exist"
 
 
-def test_every_body_route_is_under_the_body_layer(app):
+def test_every_object_a_url_names_is_declared(app):
+    """A route cannot be listed without objects while its URL names one: each
+    argument of its URL rule (but the tenant's slugs) is in its ``objects``."""
+    tables = [TENANT_ROUTES, PUBLIC_ROUTES, OPERATOR_ROUTES]
+    for table in tables:
+        for endpoint, route in table.items():
+            rule = next(app.url_map.iter_rules(endpoint))
+            named = set(rule.arguments) - TENANT_ARGUMENTS
+            undeclared = named - set(route.objects)
+            assert not undeclared, (
+                f"{endpoint} ({rule.rule}): its URL names {sorted(undeclared)}, which its"
+                " `objects` in tests/isolation/routes.py do not declare: add each with its kind"
+            )
+            extra = set(route.objects) - named
+            assert not extra, (
+                f"{endpoint} ({rule.rule}): {sorted(extra)} are not arguments of its URL:"
+                " declare ids from the query string in `query=`, from a form in `form=`"
+            )
+            clash = set(getattr(route, "query", {})) & set(getattr(route, "form", {}))
+            assert not clash, f"{endpoint}: {sorted(clash)} declared in both query and form"
+
+
+def test_every_body_route_is_under_the_body_layer():
     for endpoint in BODY_ROUTES:
         assert endpoint.startswith("body."), endpoint
     for endpoint in COORDINATION_ROUTES:
         assert endpoint.startswith("coordination."), endpoint
 
 
+# A body's space -------------------------------------------------------------------
+
+
 @pytest.mark.parametrize("endpoint", sorted(BODY_ROUTES))
-def test_other_bodies_and_mechanisms_get_404_on_body_routes(app, world, endpoint):
-    route = BODY_ROUTES[endpoint]
+def test_body_routes_answer_only_their_members_from_their_lowest_role(matrix, endpoint):
+    """A route of a1's space: 404 to another body's or mechanism's members and
+    to the operator, with a1's slugs or with their own and a1's objects; the
+    sign-in page to an anonymous visitor; 403 below its lowest role; served
+    from it. Ids of other tenants in its query or form: as if missing."""
+    world, route = matrix.world, BODY_ROUTES[endpoint]
     owner = world.account("a1", "admin")
-    for method in _methods(app, endpoint):
-        url = _body_url(app, world, endpoint, route, "a1", owner)
-        for intruder in ("a2", "b1"):
-            client = app.test_client()
-            sign_in(client, world.account(intruder, "admin"))
+    intruders = {body: matrix.client(world.account(body, "admin")) for body in ("a2", "b1")}
+    operator, anonymous = matrix.client("operator@test.example"), matrix.client()
+    for method in methods(matrix.app, endpoint):
+        url = _url(matrix, endpoint, "a1", owner)
+        data = _data(matrix, route, owner)
+        for intruder, client in intruders.items():
             # a1's slugs in the path
-            assert _request(client, method, url).status_code == 404, (method, url, intruder)
+            assert send(client, method, url, data).status_code == 404, (method, url, intruder)
             shared = set(route.objects.values()) <= SHARED_KINDS
             if route.objects and not (shared and intruder == "a2"):
                 # the intruder's own slugs, a1's objects
-                foreign = _body_url(app, world, endpoint, route, intruder, owner)
-                response = _request(client, method, foreign)
+                foreign = _url(matrix, endpoint, intruder, owner)
+                response = send(client, method, foreign, data)
                 assert response.status_code == 404, (method, foreign, intruder)
-        operator = app.test_client()
-        sign_in(operator, "operator@test.example")
-        assert _request(operator, method, url).status_code == 404
-        anonymous = app.test_client()
-        response = _request(anonymous, method, url)
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-
-
-@pytest.mark.parametrize("endpoint", sorted(BODY_ROUTES))
-def test_body_routes_enforce_their_lowest_role(app, world, endpoint):
-    route = BODY_ROUTES[endpoint]
+        assert send(operator, method, url, data).status_code == 404
+        assert sends_to_sign_in(send(anonymous, method, url, data)), (method, url)
+        # the coordinator's drafts where a shared object goes, from a1's space
+        # and a2's: as if they did not exist
+        drafts = {
+            name: object_value(world, UNSHARED[kind], owner)
+            for name, kind in {**route.objects, **route.query}.items()
+            if kind in UNSHARED
+        }
+        for body in ("a1", "a2") if drafts else ():
+            client = matrix.client(world.account(body, "admin"))
+            draft_url = _url(matrix, endpoint, body, owner, **drafts)
+            response = send(client, method, draft_url, data)
+            assert response.status_code == 404, (method, draft_url, response.status_code)
+    _check_ids_of_other_tenants(matrix, endpoint)
     for role in ROLES:
         email = world.account("a1", role)
-        client = app.test_client()
-        sign_in(client, email)
-        for method in _methods(app, endpoint):
-            url = _body_url(app, world, endpoint, route, "a1", email)
-            status = _request(client, method, url, route.data).status_code
-            if role.at_least(route.min_role):
-                assert status in (200, 302, 422), (role, method, url, status)
-            else:
-                assert status == 403, (role, method, url, status)
+        # a fresh URL: the previous role may have removed its object
+        url = _url(matrix, endpoint, "a1", email)
+        _exercise(matrix, matrix.client(email), endpoint, url, email, role.at_least(route.min_role))
+    _observe_every_space(matrix)
+
+
+def _check_ids_of_other_tenants(matrix, endpoint: str) -> None:
+    """An id from the query string or a form field, of another body or of
+    another mechanism, gets the answer an id that exists nowhere gets (404,
+    a form error, or nothing found), and nothing of its object."""
+    world, route = matrix.world, TENANT_ROUTES[endpoint]
+    if not route.ids:
+        return
+    owner = world.account("a1", "admin")
+    client = matrix.client(owner)
+    page = None
+    for method in methods(matrix.app, endpoint):
+        url = _url(matrix, endpoint, "a1", owner)
+        if method == "GET":
+            page = send(client, "GET", url)
+        names = route.query if method == "GET" else route.ids
+        for name, kind in names.items():
+            own = object_value(world, kind, owner)
+            missing = _ask(matrix, client, endpoint, method, page, name, missing_value(kind))
+            for body in ("a2", "b1"):
+                value = object_value(world, kind, world.account(body, "admin"))
+                if value == own:
+                    continue  # an object the body shares with its mechanism
+                response = _ask(matrix, client, endpoint, method, page, name, value)
+                assert response.status_code == missing.status_code, (
+                    f"{method} {endpoint} with {body}'s {kind} in {name!r} answered"
+                    f" {response.status_code}; an id that exists nowhere gets"
+                    f" {missing.status_code}"
+                )
+                if response.status_code == 422:
+                    assert has_field_error(response), (endpoint, name, body)
+                follow_job(client, response)
+
+
+def _ask(matrix, client, endpoint, method, page, name, value):
+    """The route's request as a1's administrator, with ``value`` in ``name``."""
+    route, owner = TENANT_ROUTES[endpoint], matrix.world.account("a1", "admin")
+    if name in route.query:
+        url = _url(matrix, endpoint, "a1", owner, **{name: value})
+        return send(client, method, url, _data(matrix, route, owner, page, url))
+    url = _url(matrix, endpoint, "a1", owner)
+    return send(client, method, url, {**_data(matrix, route, owner, page, url), name: value})
+
+
+# The coordination layer -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("endpoint", sorted(COORDINATION_ROUTES))
-def test_coordination_routes_are_for_the_coordinating_body_only(app, world, endpoint):
-    route = COORDINATION_ROUTES[endpoint]
+def test_coordination_routes_are_for_the_coordinating_body_only(matrix, endpoint):
+    world, route = matrix.world, COORDINATION_ROUTES[endpoint]
     owner = world.account("a1", "admin")
-    url = _coordination_url(app, world, endpoint, "alpha", owner)
-    objects = set(route.objects.values()) - {"charter_kind"}
-    for method in _methods(app, endpoint):
-        for role in ROLES:
-            # members of a non-coordinating body of the mechanism, of another
-            # mechanism's coordinating body: as if it did not exist
-            for outsider in ("a2", "b1"):
-                client = app.test_client()
-                sign_in(client, world.account(outsider, role))
-                assert _request(client, method, url).status_code == 404
-            if objects:
-                # the other mechanism's coordinator, in its own space, with alpha's objects
-                client = app.test_client()
-                sign_in(client, world.account("b1", "admin"))
-                foreign = _coordination_url(app, world, endpoint, "beta", owner)
-                assert _request(client, method, foreign).status_code == 404, (method, foreign)
-            client = app.test_client()
-            sign_in(client, world.account("a1", role))
-            # a fresh URL: the previous role may have removed its object
-            url = _coordination_url(app, world, endpoint, "alpha", owner)
-            status = _request(client, method, url, route.data).status_code
-            allowed = role.at_least(route.min_role) and role.at_least(ROLES[2])
-            if allowed:
-                assert status in (200, 302, 422), (role, method, url, status)
-            else:
-                assert status == 403, (role, method, url, status)
+    url = _url(matrix, endpoint, "a1", owner)
+    data = _data(matrix, route, owner)
+    # Members of a non-coordinating body of the mechanism, of another
+    # mechanism's coordinating body: as if it did not exist. Membership is
+    # checked before the role: one role each, another on each route.
+    turn = sorted(COORDINATION_ROUTES).index(endpoint)
+    for offset, outsider in enumerate(("a2", "b1")):
+        client = matrix.client(world.account(outsider, ROLES[(turn + offset) % len(ROLES)]))
+        for method in methods(matrix.app, endpoint):
+            assert send(client, method, url, data).status_code == 404, (outsider, method, url)
+    if set(route.objects.values()) - {"charter_kind"}:
+        # the other mechanism's coordinator, in its own layer, with alpha's objects
+        client = matrix.client(world.account("b1", "admin"))
+        foreign = _url(matrix, endpoint, "b1", owner)
+        for method in methods(matrix.app, endpoint):
+            assert send(client, method, foreign, data).status_code == 404, (method, foreign)
+    _check_ids_of_other_tenants(matrix, endpoint)
+    for role in ROLES:
+        email = world.account("a1", role)
+        # a fresh URL: the previous role may have removed its object
+        url = _url(matrix, endpoint, "a1", owner)
+        allowed = role.at_least(route.min_role) and role.at_least(ROLES[2])
+        _exercise(matrix, matrix.client(email), endpoint, url, email, allowed)
+    _observe_every_space(matrix)
 
 
-@pytest.mark.parametrize("endpoint", sorted(OPERATOR_ROUTES))
-def test_operator_routes_answer_404_to_everyone_else(app, world, endpoint):
-    with app.test_request_context():
-        from flask import url_for
-
-        url = url_for(endpoint, **OPERATOR_ROUTES[endpoint])
-    for method in _methods(app, endpoint):
-        for email in (world.account("a1", "admin"), world.account("b1", "member")):
-            client = app.test_client()
-            sign_in(client, email)
-            assert _request(client, method, url).status_code == 404, (email, method, url)
-        operator = app.test_client()
-        sign_in(operator, "operator@test.example")
-        assert _request(operator, method, url).status_code in (200, 302, 422)
+def _observe_every_space(matrix) -> None:
+    """What a route did shows nowhere it should not: after its requests, each
+    body's administrator reads the body's home (its notices) and its audit
+    trail (every answer is scanned)."""
+    for body in ("a1", "a2", "b1"):
+        email = matrix.world.account(body, "admin")
+        client = matrix.client(email)
+        for endpoint in ("body.home.home", "body.audit.events"):
+            url = _url(matrix, endpoint, body, email)
+            assert client.get(url).status_code == 200, url
 
 
-def test_unknown_mechanism_and_body_answer_404(app, world):
-    client = app.test_client()
-    sign_in(client, world.account("a1", "admin"))
+# What each space shows ----------------------------------------------------------------
+
+
+def test_an_account_of_several_bodies_sees_each_space_apart(matrix):
+    """a1's member also administers a2, and b1 (the coordinating body of
+    another mechanism). Each page of a2's and b1's spaces and of beta's
+    coordination layer shows that space's content only (every answer is
+    scanned; the account's own name and spaces aside); its own jobs and
+    notices of a1 are not found there."""
+    world = matrix.world
+    email = world.account("a1", "member")
+    for body in ("a2", "b1"):
+        provisioning.invite_user(
+            mechanism_slug=world.mechanism_of(body).slug,
+            body_slug=body,
+            email=email,
+            role="admin",
+            notify=False,
+            accepted=True,
+        )
+        matrix.joined[email].add(body)
+    client = matrix.client(email)
+    for body, table in (("a2", BODY_ROUTES), ("b1", BODY_ROUTES), ("b1", COORDINATION_ROUTES)):
+        for endpoint in sorted(table):
+            if "GET" in methods(matrix.app, endpoint):
+                url = _url(matrix, endpoint, body, world.account(body, "admin"))
+                response = client.get(url)
+                assert response.status_code < 400, (email, url, response.status_code)
+        if table is BODY_ROUTES:
+            for endpoint in ("body.jobs.status", "body.jobs.download", "body.notices.dismiss"):
+                url = _url(matrix, endpoint, body, email)
+                response = send(client, methods(matrix.app, endpoint)[0], url)
+                assert response.status_code == 404, (url, response.status_code)
+
+
+# Answers that name no route's object ---------------------------------------------------
+
+
+def test_unknown_mechanism_and_body_answer_404(matrix):
+    client = matrix.client(matrix.world.account("a1", "admin"))
     for url in (
         "/m/nowhere/b/a1/",
         "/m/alpha/b/nobody/",
@@ -214,19 +310,17 @@ def test_unknown_mechanism_and_body_answer_404(app, world):
         assert client.get(url).status_code == 404, url
 
 
-def test_job_of_another_account_answers_404_unless_admin(app, world):
-    member = app.test_client()
-    sign_in(member, world.account("a1", "member"))
+def test_job_of_another_account_answers_404_unless_admin(matrix):
+    world = matrix.world
+    member = matrix.client(world.account("a1", "member"))
     others_run = world.job_runs[world.account("a1", "editor")]
     assert member.get(f"/m/alpha/b/a1/jobs/{others_run}").status_code == 404
-    admin = app.test_client()
-    sign_in(admin, world.account("a1", "admin"))
+    admin = matrix.client(world.account("a1", "admin"))
     assert admin.get(f"/m/alpha/b/a1/jobs/{others_run}").status_code == 200
 
 
-def test_malformed_object_ids_answer_404(app, world):
-    client = app.test_client()
-    sign_in(client, world.account("a1", "admin"))
+def test_malformed_object_ids_answer_404(matrix):
+    client = matrix.client(matrix.world.account("a1", "admin"))
     for bad in ("not-a-uuid", "1", "%00", "00000000-0000-0000-0000-000000000000"):
         assert client.get(f"/m/alpha/b/a1/jobs/{bad}").status_code == 404
         assert client.get(f"/m/alpha/b/a1/jobs/{bad}/download").status_code == 404
@@ -234,8 +328,8 @@ def test_malformed_object_ids_answer_404(app, world):
 
 def test_state_changing_routes_are_never_get(app):
     for rule in app.url_map.iter_rules():
-        methods = rule.methods - {"HEAD", "OPTIONS"}
-        if methods & STATE_CHANGING and "GET" in methods:
+        verbs = rule.methods - {"HEAD", "OPTIONS"}
+        if verbs & STATE_CHANGING and "GET" in verbs:
             # a form page: GET shows it, POST changes state
             assert rule.endpoint in {
                 "auth.login",
