@@ -115,13 +115,13 @@ def protect(op, table: str, sharing: Sharing) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    read, write = policy_sql(table, sharing)
+    read, insert, write = policy_sql(table, sharing)
     mark = fingerprint(table, sharing)
     _drop_policies(op, table)
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"CREATE POLICY read_{mark} ON {table} FOR SELECT USING ({read})")
-    op.execute(f"CREATE POLICY insert_{mark} ON {table} FOR INSERT WITH CHECK ({write})")
+    op.execute(f"CREATE POLICY insert_{mark} ON {table} FOR INSERT WITH CHECK ({insert})")
     op.execute(
         f"CREATE POLICY update_{mark} ON {table} FOR UPDATE USING ({write}) WITH CHECK ({write})"
     )
@@ -148,6 +148,21 @@ def protect_accounts(op) -> None:
     op.execute("CREATE POLICY delete_accounts ON users FOR DELETE USING (true)")
 
 
+def protect_platform(op, table: str) -> None:
+    """Turn on forced row-level security for a platform table (rows of no
+    tenant: sign-ins, the operator's jobs): read and written with no tenant
+    set or by the platform layer, never by a tenant's own layers."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    platform = (
+        f"{CURRENT_MECHANISM} IS NULL OR current_setting('{LAYER_SETTING}', true) = 'platform'"
+    )
+    _drop_policies(op, table)
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY platform_rows ON {table} USING ({platform}) WITH CHECK ({platform})")
+
+
 def _drop_policies(op, table: str) -> None:
     names = op.get_bind().execute(
         text("SELECT policyname FROM pg_policies WHERE tablename = :table"), {"table": table}
@@ -165,7 +180,7 @@ def disable(op, table: str) -> None:
 
 
 # Tables the application may insert into and read, but never change or delete.
-APPEND_ONLY_TABLES = ("audit_events",)
+APPEND_ONLY_TABLES = ("audit_events", "platform_audit_events")
 
 
 def grant_app_role(connection, role: str) -> None:
@@ -196,4 +211,6 @@ def grant_app_role(connection, role: str) -> None:
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
     connection.execute(text(f"REVOKE ALL ON alembic_version FROM {role}"))
     for table in APPEND_ONLY_TABLES:
-        connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))
+        # after a downgrade, a table may not exist (yet)
+        if connection.scalar(text("SELECT to_regclass(:t)"), {"t": table}) is not None:
+            connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))

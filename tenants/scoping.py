@@ -266,6 +266,18 @@ def readable_accounts(user_entity) -> sa.ColumnElement:
 
 
 @cache
+def _platform_options() -> tuple:
+    """Rows of no tenant (``__platform_only__`` models: sign-ins, the
+    operator's jobs) are read with no tenant active or by the platform
+    layer, never by a tenant's own layers."""
+    return tuple(
+        with_loader_criteria(mapper.class_, ORM_TERMS.layer == "platform")
+        for mapper in db.Model.registry.mappers
+        if getattr(mapper.class_, "__platform_only__", False)
+    )
+
+
+@cache
 def _accounts_option():
     from tenants.models import User
 
@@ -305,7 +317,7 @@ def _apply_tenant_criteria(state: ORMExecuteState) -> None:
         return
     if counting():
         _check_counts_only(state.statement)
-    state.statement = state.statement.options(_READABLE, _accounts_option())
+    state.statement = state.statement.options(_READABLE, _accounts_option(), *_platform_options())
 
 
 _COUNTS = {"count"}
@@ -377,6 +389,8 @@ def _check_flush(session: Session, flush_context, instances) -> None:
         if _is_system(tenant) or _owns(obj, sharing, tenant):
             continue
         if sharing.provisioning and tenant.layer is Layer.PLATFORM:
+            continue
+        if sharing.appended_by_platform and tenant.layer is Layer.PLATFORM and obj in session.new:
             continue
         raise TenantError(f"{name} written by a tenant that does not own it")
 

@@ -20,7 +20,8 @@ Who reads what, by layer (see ``tenants.context.Layer``):
   of its rows.
 
 Writes: a body writes its own rows; the coordination layer writes the
-mechanism's rows and its own body's; nobody writes another body's rows.
+mechanism's rows and its own body's; nobody writes another body's rows
+(the operator only adds to the logs that say so, ``appended_by_platform``).
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ class Sharing:
     # The bodies whose memberships the acting user holds stay readable to
     # them (the list of spaces), in every mechanism.
     readable_by_members: bool = False
+    # The platform operator, provisioning the mechanism, adds rows (an audit
+    # trail records what provisioning did to a body); it reads none.
+    appended_by_platform: bool = False
 
     def fixed_audience(self) -> Audience | None:
         return self.audience if isinstance(self.audience, Audience) else None
@@ -151,6 +155,16 @@ def write_rule(sharing: Sharing, col, terms: Terms) -> sa.ColumnElement:
     return sa.and_(col("mechanism_id") == terms.mechanism, sa.or_(*writes))
 
 
+def insert_rule(sharing: Sharing, col, terms: Terms) -> sa.ColumnElement:
+    """The condition a new row must meet: that of any write, or the
+    operator's for rows it appends."""
+    rule = write_rule(sharing, col, terms)
+    if sharing.appended_by_platform:
+        platform = sa.and_(col("mechanism_id") == terms.mechanism, terms.layer == "platform")
+        rule = sa.or_(rule, platform)
+    return rule
+
+
 def _system(terms: Terms) -> sa.ColumnElement:
     return sa.and_(terms.layer == "job", terms.body.is_(None))
 
@@ -195,8 +209,8 @@ SQL_TERMS = Terms(
 )
 
 
-def policy_sql(table: str, sharing: Sharing) -> tuple[str, str]:
-    """The read and write conditions of ``table`` as SQL text."""
+def policy_sql(table: str, sharing: Sharing) -> tuple[str, str, str]:
+    """The read, insert and write conditions of ``table`` as SQL text."""
     from sqlalchemy.dialects import postgresql
 
     def col(name: str):
@@ -216,6 +230,7 @@ def policy_sql(table: str, sharing: Sharing) -> tuple[str, str]:
 
     return (
         render(read_rule(sharing, col, SQL_TERMS, parent_readable)),
+        render(insert_rule(sharing, col, SQL_TERMS)),
         render(write_rule(sharing, col, SQL_TERMS)),
     )
 
@@ -223,5 +238,6 @@ def policy_sql(table: str, sharing: Sharing) -> tuple[str, str]:
 def fingerprint(table: str, sharing: Sharing) -> str:
     """A short digest of a table's policies: part of their names, so that a
     test can tell the installed policies from those the model now asks for."""
-    read, write = policy_sql(table, sharing)
-    return hashlib.sha256(f"{read}\n{write}".encode()).hexdigest()[:10]
+    read, insert, write = policy_sql(table, sharing)
+    text = f"{read}\n{write}" if insert == write else f"{read}\n{insert}\n{write}"
+    return hashlib.sha256(text.encode()).hexdigest()[:10]

@@ -58,7 +58,7 @@ def report_progress(ctx):
     from app.jobs.models import JobRun
 
     with Session(db.engine) as other:
-        seen = other.get(JobRun, ctx.run_id)
+        seen = other.get(JobRun, (current_tenant().mechanism_id, ctx.run_id))
         return {"progress": seen.progress, "message": seen.message, "state": seen.state.value}
 
 

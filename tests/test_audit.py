@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditEvent, PlatformAuditEvent
 from app.audit.services import record
 from app.extensions import db
 from tenants import tenant_scope
@@ -42,6 +42,27 @@ def test_record_takes_tenant_and_actor_from_the_context(world):
     assert (event.mechanism_id, event.body_id) == (a1.mechanism_id, a1.id)
     assert event.object_type == "Body" and event.object_id == str(a1.id)
     assert len(event.summary) == 500 and event.actor_id is None
+
+
+def test_events_of_no_tenant_go_to_the_platform_trail(world):
+    event = record("auth.login_failed", summary="someone")
+    db.session.commit()
+    assert isinstance(event, PlatformAuditEvent)
+    a1 = world.bodies["a1"]
+    with tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
+        assert isinstance(record("thing.do"), AuditEvent)
+        db.session.rollback()
+
+
+def test_the_operator_adds_to_a_bodys_trail_and_reads_none_of_it(world):
+    a1 = world.bodies["a1"]
+    with tenant_scope(a1.mechanism_id, layer=Layer.PLATFORM):
+        record("membership.create", body_id=a1.id, summary="by the operator")
+        db.session.commit()
+        assert db.session.scalars(sa.select(AuditEvent)).all() == []
+    with tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
+        summaries = set(db.session.scalars(sa.select(AuditEvent.summary)))
+    assert "by the operator" in summaries
 
 
 def test_audit_events_are_append_only(world):
@@ -118,6 +139,6 @@ def test_the_export_is_a_job_whose_file_holds_the_filtered_events(app, world):
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert rows[0][0] == "occurred_at" and len(rows) == 4
     assert all(row[2] == "'=cmd|evil" for row in rows[1:])  # no formula injection
-    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.JOB):
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"export.request", "export.download"} <= actions

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.audit.models import AuditEvent
+from app.audit.models import PlatformAuditEvent
 from app.auth.models import UserSession
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
@@ -74,7 +74,9 @@ def test_sign_in_and_failures_are_audited(app, client, owner_engine):
     login(client, "ann@example.org")
     client.post("/logout")
     with owner_engine.connect() as conn:
-        actions = list(conn.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+        actions = list(
+            conn.scalars(sa.select(PlatformAuditEvent.action).order_by(PlatformAuditEvent.id))
+        )
     assert actions == ["auth.login_failed", "auth.login", "auth.logout"]
 
 

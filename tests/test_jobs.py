@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import tests.jobs_for_tests  # noqa: F401 - registers the test jobs
 from app.extensions import db
-from app.jobs.models import JobOutput, JobRun, JobState
+from app.jobs.models import AnyRun, JobOutput, JobRun, JobState, PlatformJobRun
 from app.jobs.services import enqueue
 from tenants import TenantError, tenant_scope
 from tenants.context import Layer, Tenant
@@ -22,12 +22,14 @@ def world(app):
     return build_world()
 
 
-def _run(run: JobRun) -> JobRun:
-    """The run as the database has it now (read in its tenant)."""
-    run_id, mechanism_id = run.id, run.mechanism_id
+def _run(run: AnyRun) -> AnyRun:
+    """The run as the database has it now (read in its tenant, or as the
+    platform's)."""
     db.session.expire_all()
-    with tenant_scope(mechanism_id, layer=Layer.PLATFORM):
-        return db.session.get(JobRun, run_id)
+    if isinstance(run, PlatformJobRun):
+        return db.session.get(PlatformJobRun, run.id)
+    with tenant_scope(run.mechanism_id, layer=Layer.JOB):
+        return db.session.get(JobRun, (run.mechanism_id, run.id))
 
 
 def test_an_in_process_job_runs_in_its_tenant(world):
@@ -59,7 +61,7 @@ def test_an_unexpected_error_is_not_shown_to_users(world):
 def test_a_job_without_a_tenant_cannot_read_tenant_rows(world):
     run = enqueue("test.count_bodies", params={"label": "none"}, tenant=None)
     assert run.state is JobState.FAILED
-    assert run.mechanism_id is None
+    assert isinstance(run, PlatformJobRun)  # a run of no tenant is the platform's
 
 
 def test_job_parameters_must_be_plain_values(world):
@@ -120,6 +122,7 @@ def test_a_failing_job_is_retried_by_the_worker(rq_app):
     alpha = world.mechanisms["alpha"]
     with tenant_scope(alpha.id, layer=Layer.PLATFORM):
         run = enqueue("test.flaky", params={"key": uuid.uuid4().hex})
+    assert isinstance(run, PlatformJobRun)  # the operator's work
     _work(q)  # first attempt fails, RQ re-queues it (interval 0 in tests)
     _work(q)
     done = _run(run)
@@ -178,12 +181,13 @@ def test_a_job_keeps_the_layer_it_was_started_from(rq_app):
 def test_enqueue_saves_the_callers_work_in_the_callers_tenant(world):
     alpha, a1, beta = world.mechanisms["alpha"], world.bodies["a1"], world.mechanisms["beta"]
     with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
+        run = JobRun(body_id=a1.id, name="test.count_bodies", params={})
+        db.session.add(run)
+        db.session.flush()
         db.session.add(
-            JobOutput(
-                job_run_id=uuid.uuid4(), filename="mine.csv", content_type="text/csv", data=b"x"
-            )
+            JobOutput(job_run_id=run.id, filename="mine.csv", content_type="text/csv", data=b"x")
         )
-        enqueue("test.count_bodies", params={"label": "x"}, tenant=Tenant(beta.id))
+        enqueue("test.count_bodies", params={"label": "x"}, tenant=Tenant(beta.id, None, Layer.JOB))
         saved = db.session.scalars(
             sa.select(JobOutput).where(JobOutput.filename == "mine.csv")
         ).one()
@@ -198,3 +202,26 @@ def test_scheduled_jobs_run_on_their_days_only():
     monday, tuesday = datetime(2026, 11, 23, 22, 0), datetime(2026, 11, 24, 1, 0)
     assert due_today("0 6 * * *", monday) and due_today("0 6 * * *", tuesday)
     assert due_today("0 7 * * 1", monday) and not due_today("0 7 * * 1", tuesday)
+
+
+def test_outputs_and_imports_name_a_run_of_their_own_mechanism(world):
+    """The tenant key reaches the run: no output of one mechanism can point
+    at another's run (the database refuses it)."""
+    a1 = world.bodies["a1"]
+    beta_run = world.job_runs[world.account("b1", "admin")]
+    with tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
+        db.session.add(
+            JobOutput(job_run_id=beta_run, filename="x.csv", content_type="text/csv", data=b"x")
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_a_run_started_by_a_tenant_is_the_tenants(world):
+    alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
+    with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
+        run = enqueue("test.count_bodies", params={"label": "mine"})
+    assert isinstance(run, JobRun) and (run.mechanism_id, run.body_id) == (alpha.id, a1.id)
+    with tenant_scope(alpha.id, world.bodies["a2"].id, layer=Layer.BODY):
+        assert db.session.get(JobRun, (alpha.id, run.id)) is None  # another body's

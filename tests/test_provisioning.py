@@ -15,7 +15,16 @@ from app.extensions import db
 from tenants.models import Mechanism, User
 from tests.support import add_member, login, make_body, make_mechanism, make_user
 
-TABLES = ("mechanisms", "bodies", "users", "memberships", "audit_events", "job_runs")
+TABLES = (
+    "mechanisms",
+    "bodies",
+    "users",
+    "memberships",
+    "audit_events",
+    "platform_audit_events",
+    "job_runs",
+    "platform_job_runs",
+)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.world import build_world
 
 pytestmark = pytest.mark.postgresql
 
-LOG_TABLES = ("audit_events", "job_runs")  # global, with tenant rows walled off
+PLATFORM_TABLES = ("platform_audit_events", "platform_job_runs")  # rows of no tenant
 
 
 @pytest.fixture
@@ -95,27 +95,29 @@ def test_every_tenant_table_has_the_policies_its_model_declares(app, backend):
             f"{table}: its policies are not those of its model's __sharing__; write a"
             f" migration calling rls.protect(op, {table!r}, <the declaration>)"
         )
-    for table in LOG_TABLES:
+    for table in PLATFORM_TABLES:
         assert forced[table] is True, table
 
 
 def test_no_tenant_set_sees_no_tenant_row(world, backend):
     for table in tenant_models():
         assert _count(table) == 0, table
-    for table in LOG_TABLES:
-        rows = _as_app(f"SELECT mechanism_id FROM {table}")  # noqa: S608
-        assert {r.mechanism_id for r in rows} <= {None}, table
 
 
 def test_one_mechanism_never_sees_another(world, backend):
     alpha = world.mechanisms["alpha"]
-    for table in ("bodies", "memberships", "job_outputs", "people", "rule_versions"):
+    for table in (
+        "bodies",
+        "memberships",
+        "job_outputs",
+        "people",
+        "rule_versions",
+        "audit_events",
+        "job_runs",
+    ):
         rows = _as_app(f"SELECT mechanism_id FROM {table}", alpha.id)  # noqa: S608
         seen = {r.mechanism_id for r in rows}
         assert seen == {alpha.id}, table
-    for table in LOG_TABLES:
-        rows = _as_app(f"SELECT mechanism_id FROM {table}", alpha.id)  # noqa: S608
-        assert {r.mechanism_id for r in rows} == {alpha.id}, table
 
 
 def test_one_body_never_reads_another_bodys_own_rows(world, backend):
@@ -132,6 +134,8 @@ def test_one_body_never_reads_another_bodys_own_rows(world, backend):
         "rule_comments",
         "charter_comments",
         "charter_adoptions",
+        "audit_events",
+        "job_runs",
     ):
         rows = _as_app(f"SELECT body_id FROM {table}", **as_a2)  # noqa: S608
         assert rows and {r.body_id for r in rows} == {a2.id}, table
@@ -157,7 +161,15 @@ def test_the_coordinator_reads_what_bodies_share_and_counts_the_rest(world, back
     assert {r.body_id for r in comments} == {a1.id, a2.id}
     adoptions = _as_app("SELECT body_id FROM charter_adoptions", **coordination)
     assert {r.body_id for r in adoptions} == {a1.id, a2.id}
-    for table in ("people", "rule_versions", "rule_comments", "notices", "memberships"):
+    for table in (
+        "people",
+        "rule_versions",
+        "rule_comments",
+        "notices",
+        "memberships",
+        "audit_events",
+        "job_runs",
+    ):
         rows = _as_app(f"SELECT body_id FROM {table}", **coordination)  # noqa: S608
         assert {r.body_id for r in rows} == {a1.id}, table
     counted = _as_app("SELECT body_id FROM people", **coordination, counting="on")
@@ -191,7 +203,15 @@ def test_the_operator_reads_provisioning_rows_only(world, backend):
     platform = {"mechanism_id": world.mechanisms["alpha"].id, "layer": "platform"}
     assert _count("bodies", **platform) == 2
     assert _count("memberships", **platform) == 10
-    for table in ("people", "rule_versions", "charter_versions", "job_outputs", "notices"):
+    for table in (
+        "people",
+        "rule_versions",
+        "charter_versions",
+        "job_outputs",
+        "notices",
+        "audit_events",
+        "job_runs",
+    ):
         assert _count(table, **platform) == 0, table
 
 
@@ -270,9 +290,10 @@ def test_moving_a_row_to_another_mechanism_or_body_is_refused(world, backend):
 
 def test_audit_events_cannot_be_changed_or_deleted(world, backend):
     alpha = world.mechanisms["alpha"]
-    for sql in ("UPDATE audit_events SET summary = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
-            _as_app(sql, alpha.id)
+    for table, tenant in (("audit_events", alpha.id), ("platform_audit_events", None)):
+        for sql in (f"UPDATE {table} SET summary = 'x'", f"DELETE FROM {table}"):  # noqa: S608
+            with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                _as_app(sql, tenant)
 
 
 def test_the_setting_does_not_outlive_its_transaction(world, backend):
@@ -321,18 +342,47 @@ def test_a_pooled_connection_carries_no_tenant_into_the_next_request(world, back
         assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 10
 
 
-def test_platform_log_rows_are_hidden_from_tenants(world, backend):
-    alpha = world.mechanisms["alpha"]
-    _as_app("INSERT INTO audit_events (occurred_at, action, summary) VALUES (now(), 'p', 'x')")
-    assert _as_app("SELECT id FROM audit_events WHERE mechanism_id IS NULL") != []
-    assert _as_app("SELECT id FROM audit_events WHERE mechanism_id IS NULL", alpha.id) == []
+def test_platform_rows_are_the_platforms_alone(world, backend):
+    """Rows of no tenant are read and written with no tenant set (sign-in) or
+    by the operator's platform layer; never by a tenant's own layers."""
+    alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
+    insert = "INSERT INTO platform_audit_events (occurred_at, action, summary)"
+    _as_app(f"{insert} VALUES (now(), 'p', 'x')")
+    _as_app(
+        "INSERT INTO platform_job_runs (id, name, params, state, progress, message, attempts,"
+        " created_at) VALUES (:id, 'p', '{}', 'queued', 0, '', 0, now())",
+        id=uuid.uuid4(),
+    )
+    for table in PLATFORM_TABLES:
+        assert _count(table) == 1, table
+        assert _count(table, mechanism_id=alpha.id, layer="platform") == 1, table
+        for layer in ("body", "coordination", "job", "public"):
+            tenant = {"mechanism_id": alpha.id, "body_id": a1.id, "layer": layer}
+            assert _count(table, **tenant) == 0, (table, layer)
+    as_a1 = {"mechanism_id": alpha.id, "body_id": a1.id, "layer": "body"}
     with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-        _as_app(
-            "INSERT INTO audit_events (occurred_at, action, summary) VALUES (now(), 'forged', 'x')",
-            alpha.id,
-        )
+        _as_app(f"{insert} VALUES (now(), 'forged', 'x')", **as_a1)
+    assert _as_app("UPDATE platform_job_runs SET message = 'x' RETURNING id", **as_a1) == []
+
+
+def test_the_operator_adds_to_a_bodys_trail_and_reads_none_of_it(world, backend):
+    alpha, a1, a2 = world.mechanisms["alpha"], world.bodies["a1"], world.bodies["a2"]
+    insert = (
+        "INSERT INTO audit_events (id, mechanism_id, body_id, occurred_at, action, summary)"
+        " VALUES (:id, :m, :b, now(), 'membership.create', 'x')"
+    )
+    platform = {"mechanism_id": alpha.id, "layer": "platform"}
+    _as_app(insert, **platform, id=uuid.uuid4(), m=alpha.id, b=a1.id)
+    assert _count("audit_events", **platform) == 0
     with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-        _as_app("UPDATE job_runs SET mechanism_id = NULL", alpha.id)
+        _as_app(insert, **platform, id=uuid.uuid4(), m=world.mechanisms["beta"].id, b=None)
+    # a body writes its own trail only
+    as_a2 = {"mechanism_id": alpha.id, "body_id": a2.id, "layer": "body"}
+    with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+        _as_app(insert, **as_a2, id=uuid.uuid4(), m=alpha.id, b=a1.id)
+    as_a1 = {"mechanism_id": alpha.id, "body_id": a1.id, "layer": "body"}
+    actions = {r.action for r in _as_app("SELECT action FROM audit_events", **as_a1)}
+    assert "membership.create" in actions
 
 
 def test_a_users_own_rows_are_read_only_across_mechanisms(world, backend):
@@ -357,13 +407,13 @@ def test_the_tenant_reaches_streamed_queries_too(world, backend):
     db.session.rollback()
     with tenant_scope(alpha.id, layer=Layer.PLATFORM):
         assert db.session.scalar(sa.select(sa.func.count(Body.id))) == 2
-        with tenant_scope(beta.id, layer=Layer.PLATFORM):
+        with tenant_scope(beta.id, layer=Layer.JOB):
             streamed = db.session.scalars(
                 sa.select(AuditEvent.mechanism_id).execution_options(yield_per=10)
             ).all()
     assert streamed and set(streamed) == {beta.id}
     db.session.rollback()
-    with tenant_scope(beta.id, layer=Layer.PLATFORM):
+    with tenant_scope(beta.id, layer=Layer.JOB):
         first = db.session.scalars(
             sa.select(AuditEvent.mechanism_id).execution_options(yield_per=10)
         ).all()

@@ -15,8 +15,8 @@ from tenants.scoping import is_tenant_owned
 GLOBAL_TABLES = {
     "mechanisms": "the directory of tenants itself",
     "users": "one account may work for bodies of several mechanisms",
-    "audit_events": "also records platform events (sign-in) that have no tenant",
-    "job_runs": "also tracks platform jobs (mail before a tenant is known)",
+    "platform_audit_events": "events of no tenant: sign-in, one's account, operator commands",
+    "platform_job_runs": "jobs of no tenant: mail before a tenant is known, the operator's",
     "user_sessions": "a signed-in browser belongs to an account",
     "account_tokens": "links mailed to an account",
     "recovery_codes": "an account's second-factor recovery codes",

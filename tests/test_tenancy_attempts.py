@@ -273,3 +273,16 @@ def test_a_plain_session_of_its_own_gets_the_same_net(world):
     with _as_body(world, "a2"), Session(db.engine) as other:
         assert other.get(Person, _a1_person_key(world)) is None
         assert other.scalars(sa.select(User)).first() is not None  # global rows stay readable
+
+
+def test_a_tenant_reads_no_platform_rows(world):
+    from app.audit.models import PlatformAuditEvent
+    from app.audit.services import record
+
+    record("test.platform", summary="a sign-in of someone")
+    db.session.commit()
+    assert db.session.scalars(sa.select(PlatformAuditEvent)).all() != []
+    with _as_body(world, "a2"):
+        assert db.session.scalars(sa.select(PlatformAuditEvent)).all() == []
+    with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.PLATFORM):
+        assert db.session.scalars(sa.select(PlatformAuditEvent)).all() != []

@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.audit.models import AuditEvent
+from app.audit.models import PlatformAuditEvent
 from app.config import database_url
 from app.extensions import db
 from tenants.context import raw_sql
@@ -86,7 +86,7 @@ def test_rotation_encrypts_again_with_the_new_key_and_old_tokens_stay_readable(
     with make_app(TOTP_ENCRYPTION_KEYS=NEW_KEY).app_context():
         assert _load().totp_secret == user.totp_secret
     with owner_engine.connect() as conn:
-        assert "operator.rotate_totp_key" in set(conn.scalars(sa.select(AuditEvent.action)))
+        assert "operator.rotate_totp_key" in set(conn.scalars(sa.select(PlatformAuditEvent.action)))
 
 
 @pytest.fixture

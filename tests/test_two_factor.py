@@ -10,7 +10,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditEvent, PlatformAuditEvent
 from app.auth import two_factor
 from app.extensions import db
 from tenants.models import User
@@ -76,7 +76,7 @@ def test_recovery_codes_work_once_and_are_stored_hashed(app, client, owner_engin
     _password_step(other)
     assert other.post("/login/code", data={"code": codes[0]}).status_code == 422
     with owner_engine.connect() as conn:
-        actions = set(conn.scalars(sa.select(AuditEvent.action)))
+        actions = set(conn.scalars(sa.select(PlatformAuditEvent.action)))
     assert "auth.recovery_code_used" in actions
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
+from app.audit.models import AUDIT_MODELS, AuditEvent, PlatformAuditEvent
 from app.extensions import db
 from tenants import current_tenant
 from tenants.models import User
@@ -32,9 +32,11 @@ def record(
     mechanism_id: int | None = _UNSET,  # type: ignore[assignment]
     body_id: uuid.UUID | None = _UNSET,  # type: ignore[assignment]
     on_its_own: bool = False,
-) -> AuditEvent:
+) -> AuditEvent | PlatformAuditEvent:
     """Add an audit event to the session; it is committed with the write it
-    describes (or by the caller, for events without one).
+    describes (or by the caller, for events without one). An event of a
+    mechanism goes to the tenant's trail, one of no mechanism to the
+    platform's.
 
     ``on_its_own`` commits it at once in a transaction of its own, leaving the
     request's session untouched (for events about a refusal)."""
@@ -48,17 +50,19 @@ def record(
     if obj is not None:
         object_type = object_type or type(obj).__name__
         object_id = object_id if object_id is not None else obj.id
-    event_row = AuditEvent(
+    fields = dict(
         action=action,
         actor_id=actor.id if actor is not None else None,
         actor_email=actor.email if actor is not None else None,
-        mechanism_id=mechanism_id,
-        body_id=body_id,
         object_type=object_type,
         object_id=_printable(object_id, 64) if object_id is not None else None,
         summary=_printable(summary, 500),
         client_address=request.remote_addr if has_request_context() else None,
     )
+    if mechanism_id is None:
+        event_row = PlatformAuditEvent(**fields)
+    else:
+        event_row = AuditEvent(mechanism_id=mechanism_id, body_id=body_id, **fields)
     if on_its_own:
         with Session(db.engine) as separate, separate.begin():
             separate.add(event_row)
@@ -112,7 +116,7 @@ def body_actions(mechanism_id: int, body_id: uuid.UUID) -> list[str]:
 
 def _refuse_changes(session: Session, flush_context, instances) -> None:
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+        if isinstance(obj, AUDIT_MODELS) and (obj in session.deleted or session.is_modified(obj)):
             raise RuntimeError("audit events are append-only")
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from tenants.models import enum_column, utcnow
-from tenants.scoping import BodyOwned
+from tenants.scoping import BodyOwned, MechanismOwned, tenant_key
+from tenants.sharing import Sharing
 
 
 class JobState(StrEnum):
@@ -25,20 +26,9 @@ class JobState(StrEnum):
         return self in (JobState.FINISHED, JobState.FAILED)
 
 
-class JobRun(db.Model):
-    """State, progress and result of one job, whichever way it runs.
+class RunRecord:
+    """State, progress and result of one job, whichever way it runs."""
 
-    Global, because some jobs (mail to an address before any tenant is known)
-    have no tenant; a tenant's runs carry its mechanism and body and are read
-    through ``app.jobs.services.get_body_run_or_404``.
-    """
-
-    __tablename__ = "job_runs"
-    __table_args__ = (sa.Index("ix_job_runs_tenant", "mechanism_id", "body_id", "created_at"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
-    mechanism_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mechanisms.id"))
-    body_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     name: Mapped[str] = mapped_column(sa.String(100))
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     state: Mapped[JobState] = mapped_column(enum_column(JobState), default=JobState.QUEUED)
@@ -52,11 +42,40 @@ class JobRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+class JobRun(MechanismOwned, RunRecord, db.Model):
+    """A run started for a tenant: by a body, the coordination layer or a
+    mechanism-wide job (no body). Read through
+    ``app.jobs.services.get_body_run_or_404``."""
+
+    __tablename__ = "job_runs"
+    __sharing__ = Sharing()
+    __table_args__ = (sa.Index("ix_job_runs_tenant", "mechanism_id", "body_id", "created_at"),)
+
+    body_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+
+
+class PlatformJobRun(RunRecord, db.Model):
+    """A run of no tenant's own: mail before a tenant is known, scheduled
+    platform-wide jobs, work the operator starts."""
+
+    __tablename__ = "platform_job_runs"
+    __platform_only__ = True  # no tenant's layer reads it
+    __table_args__ = (sa.Index("ix_platform_job_runs_created_at", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+
+
+AnyRun = JobRun | PlatformJobRun
+
+
 class JobOutput(BodyOwned, db.Model):
     """A file a job produced for a body (an export), downloaded from the job's page."""
 
     __tablename__ = "job_outputs"
-    __extra_table_args__ = (sa.UniqueConstraint("mechanism_id", "job_run_id"),)
+    __extra_table_args__ = (
+        sa.UniqueConstraint("mechanism_id", "job_run_id"),
+        tenant_key("job_run_id", "job_runs"),
+    )
 
     job_run_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     filename: Mapped[str] = mapped_column(sa.String(200))

@@ -1,6 +1,7 @@
 """One way to start background work, whether Redis is configured or not.
 
-``enqueue`` records a ``JobRun`` and then either puts it on the RQ queue
+``enqueue`` records a run (a tenant's ``JobRun``, or a ``PlatformJobRun``
+when no tenant's layer started it) and then either puts it on the RQ queue
 (``REDIS_URL`` set) or runs it at once in this process. ``perform`` is what
 runs, in both cases: it sets the run's tenant, calls the job, and records
 state, progress and result in the database so that a page can poll them.
@@ -12,18 +13,19 @@ import contextlib
 import json
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.exceptions import NotFound
 
 from app.extensions import db
 from app.jobs import registry
-from app.jobs.models import JobRun, JobState
+from app.jobs.models import AnyRun, JobRun, JobState, PlatformJobRun
 from tenants import current_tenant, tenant_scope
-from tenants.context import Layer
+from tenants.context import Layer, Tenant
 from tenants.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -42,9 +44,10 @@ def queue():
     return Queue(QUEUE_NAME, connection=redis_connection())
 
 
-def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> JobRun:
+def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> AnyRun:
     """Start job ``name``. Commits the session first: the job must see the
-    caller's work. Runs in the active tenant unless ``tenant`` says otherwise."""
+    caller's work. Runs in the active tenant unless ``tenant`` says otherwise;
+    a run of no tenant, or started by the operator, is a platform run."""
     spec = registry.get(name)
     params = dict(params or {})
     json.dumps(params)  # plain values only: a job loads its objects itself
@@ -56,13 +59,11 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
         else contextlib.nullcontext()
     )
     with scope:
-        run = JobRun(
-            name=spec.name,
-            params=params,
-            mechanism_id=tenant.mechanism_id if tenant else None,
-            body_id=tenant.body_id if tenant else None,
-            created_by=by.id if by is not None else None,
-        )
+        fields = dict(name=spec.name, params=params, created_by=by.id if by is not None else None)
+        if _is_platform(tenant):
+            run: AnyRun = PlatformJobRun(**fields)
+        else:
+            run = JobRun(mechanism_id=tenant.mechanism_id, body_id=tenant.body_id, **fields)
         db.session.add(run)
         db.session.commit()
         if current_app.config["REDIS_URL"]:
@@ -71,8 +72,8 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
             queue().enqueue(
                 perform,
                 str(run.id),
-                run.mechanism_id,
-                str(run.body_id) if run.body_id else None,
+                tenant.mechanism_id if tenant else None,
+                str(tenant.body_id) if tenant and tenant.body_id else None,
                 tenant.layer.value if tenant else None,
                 job_id=str(run.id),
                 job_timeout=spec.timeout,
@@ -89,28 +90,41 @@ def enqueue(name: str, *, params: dict | None = None, by=None, tenant=None) -> J
     return run
 
 
+def _is_platform(tenant: Tenant | None) -> bool:
+    return tenant is None or tenant.layer is Layer.PLATFORM
+
+
 @dataclass
 class JobContext:
     """Handed to a job: its run id and a way to report progress."""
 
     run_id: uuid.UUID
     live: bool = True  # False when run inline: nobody polls, and SQLite would lock
+    run: AnyRun | None = field(default=None, repr=False)  # as read when it started
 
     def progress(self, percent: int, message: str = "") -> None:
-        if self.live:
-            _update(self.run_id, progress=max(0, min(100, int(percent))), message=message[:500])
+        if self.live and self.run is not None:
+            _update(self.run, progress=max(0, min(100, int(percent))), message=message[:500])
 
 
-def _update(run_id: uuid.UUID, **values) -> None:
+def _update(run: AnyRun, **values) -> None:
     # A separate session: progress is visible at once, while the job's own
-    # work stays in its transaction until it succeeds.
+    # work stays in its transaction until it succeeds. The run is written
+    # by its key, as read when the job started, without reading it again.
     with Session(db.engine) as session, session.begin():
-        session.execute(sa.update(JobRun).where(JobRun.id == run_id).values(**values))
+        row = session.merge(run, load=False)
+        for name, value in values.items():
+            setattr(row, name, value)
+            flag_modified(row, name)
 
 
-def _read(run_id: uuid.UUID) -> JobRun | None:
+def _read(run_id: uuid.UUID) -> AnyRun | None:
+    """The run, in the active tenant (the one it was started from)."""
+    tenant = current_tenant()
     with Session(db.engine, expire_on_commit=False) as session:
-        return session.get(JobRun, run_id)
+        if _is_platform(tenant):
+            return session.get(PlatformJobRun, run_id)
+        return session.get(JobRun, (tenant.mechanism_id, run_id))
 
 
 def perform(
@@ -141,18 +155,16 @@ def _perform(run_id: uuid.UUID, live: bool, inline: bool = False) -> None:
     if run.state is JobState.FINISHED:
         return  # delivered twice: the work is done
     spec = registry.get(run.name)
-    _update(
-        run_id, state=JobState.RUNNING, started_at=utcnow(), attempts=run.attempts + 1, message=""
-    )
+    _update(run, state=JobState.RUNNING, started_at=utcnow(), attempts=run.attempts + 1, message="")
     try:
-        result = spec.func(JobContext(run_id, live), **run.params)
+        result = spec.func(JobContext(run_id, live, run), **run.params)
         db.session.commit()
     except Exception as error:
         db.session.rollback()
         log.exception("job %s (%s) failed", run.name, run_id)
         retrying = _will_retry()
         _update(
-            run_id,
+            run,
             state=JobState.QUEUED if retrying else JobState.FAILED,
             message=_failure_message(error),
             finished_at=None if retrying else utcnow(),
@@ -160,7 +172,7 @@ def _perform(run_id: uuid.UUID, live: bool, inline: bool = False) -> None:
         if not inline:
             raise  # RQ records the failure and retries while it may
         return
-    _update(run_id, state=JobState.FINISHED, progress=100, result=result, finished_at=utcnow())
+    _update(run, state=JobState.FINISHED, progress=100, result=result, finished_at=utcnow())
 
 
 def start_scheduled(name: str) -> None:

@@ -177,6 +177,8 @@ class PeopleImport(BodyOwned, db.Model):
     """An uploaded spreadsheet, kept from its preview until its import runs."""
 
     __tablename__ = "people_imports"
+    # the run that imports it stays while the file it imported does
+    __extra_table_args__ = (tenant_key("job_run_id", "job_runs", ondelete="RESTRICT"),)
 
     filename: Mapped[str] = mapped_column(sa.String(200))
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)

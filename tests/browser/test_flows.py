@@ -82,7 +82,7 @@ def test_a_job_page_follows_progress_by_itself(live_server, browser_page):
     expect(page.get_by_text("Waiting to start…")).to_be_visible()
 
     with app.app_context(), tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
-        stored = db.session.get(JobRun, run_id)
+        stored = db.session.get(JobRun, (a1.mechanism_id, run_id))
         stored.state, stored.progress, stored.message = JobState.RUNNING, 60, "3 / 5"
         db.session.commit()
     # htmx polls the fragment and swaps it in, with no reload
@@ -90,7 +90,7 @@ def test_a_job_page_follows_progress_by_itself(live_server, browser_page):
     expect(page.locator("progress")).to_have_attribute("value", "60")
 
     with app.app_context(), tenant_scope(a1.mechanism_id, a1.id, layer=Layer.BODY):
-        stored = db.session.get(JobRun, run_id)
+        stored = db.session.get(JobRun, (a1.mechanism_id, run_id))
         stored.state, stored.progress = JobState.FINISHED, 100
         db.session.commit()
     expect(page.get_by_text("Done.")).to_be_visible()
