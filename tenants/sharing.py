@@ -193,7 +193,9 @@ SETTINGS = (TENANT_SETTING, BODY_SETTING, LAYER_SETTING, USER_SETTING, COUNTING_
 
 
 def _setting(name: str, cast: str = "") -> str:
-    return f"NULLIF(current_setting('{name}', true), ''){cast}"
+    # A scalar subquery: PostgreSQL reads the setting once per statement (an
+    # init plan), not once per row the policy filters.
+    return f"(SELECT NULLIF(current_setting('{name}', true), ''){cast})"
 
 
 # SQL expressions usable in policies.
@@ -203,7 +205,9 @@ CURRENT_USER = _setting(USER_SETTING, "::integer")
 SQL_TERMS = Terms(
     mechanism=sa.literal_column(CURRENT_MECHANISM, sa.Integer),
     body=sa.literal_column(_setting(BODY_SETTING, "::uuid"), sa.Uuid),
-    layer=sa.literal_column(f"COALESCE({_setting(LAYER_SETTING)}, '')", sa.String),
+    layer=sa.literal_column(
+        f"(SELECT COALESCE(current_setting('{LAYER_SETTING}', true), ''))", sa.String
+    ),
     user=sa.literal_column(CURRENT_USER, sa.Integer),
     counting=sa.literal_column(f"({_setting(COUNTING_SETTING)} IS NOT NULL)", sa.Boolean),
 )
