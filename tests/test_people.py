@@ -16,8 +16,8 @@ from app.extensions import db
 from app.jobs.models import JobOutput
 from app.notices.models import Notice
 from app.people import reminders
+from app.people.checks import months_between
 from app.people.models import Person, PersonPosition, TermReminder
-from app.people.rules import months_between
 from app.people.vocabulary import Employment, ExpertiseArea, Gender, PersonKind, Sector
 from tenants.context import Layer, tenant_scope
 from tests.support import sign_in

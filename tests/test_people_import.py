@@ -187,4 +187,5 @@ def test_an_export_imports_back(admin, world, app):
     admin.post(response.headers["Location"] + "/run", data={"csrf_token": token})
     ana = next(p for p in _people(world) if p.name == "Ana")
     assert ana.leadership and ana.gender is Gender.WOMAN and ana.position == "Chair"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) is not None
+    with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):
+        assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 2

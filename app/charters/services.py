@@ -10,7 +10,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
-from werkzeug.exceptions import NotFound
 
 from app.audit.services import record
 from app.charters.models import (
@@ -96,14 +95,6 @@ def start_version(kind: CharterKind, user: User) -> CharterVersion:
     return documents.new_version(
         CharterVersion, CharterSection, versions_of(charter), user, starter, charter_id=charter.id
     )
-
-
-def visible_version_or_404(version_id) -> CharterVersion:
-    """For the bodies: the coordinator's drafts are its own."""
-    version = CharterVersion.get_scoped_or_404(version_id)
-    if version.state is VersionState.DRAFT:
-        raise NotFound()
-    return version
 
 
 # ---------------------------------------------------------------- comments

@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.accounts.services import accounts_of
 from app.charters import services
 from app.charters.forms import AdoptionForm
-from app.charters.models import CharterComment, CharterKind, CharterSection, Outcome
+from app.charters.models import CharterComment, CharterKind, CharterSection, CharterVersion, Outcome
 from app.documents import diff, editing, exporting
 from app.documents import services as documents
 from app.documents.forms import CommentForm, ExportForm
@@ -57,7 +57,7 @@ def index():
 @bp.get("/versions/<version_id>")
 @requires_role(Role.EXTERNAL_EXPERT)
 def version(version_id):
-    version = services.visible_version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     comments = services.comments_by_section(version)
     adoptions = services.own_adoptions()
     in_force = services.ethics_code_in_force(adoptions)
@@ -96,7 +96,7 @@ def comment(section_id):
 @bp.route("/versions/<version_id>/adopt", methods=["GET", "POST"])
 @requires_role(Role.ADMIN)
 def adopt(version_id):
-    version = services.visible_version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     if version.state is not VersionState.ADOPTED:
         abort(409)  # only the version published for adoption
     form = AdoptionForm()
@@ -132,7 +132,7 @@ def adopt(version_id):
 
 def _ethics_code_or_404(version_id):
     """The version of the ethics code this body adopted and now applies."""
-    version = services.visible_version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     in_force = services.ethics_code_in_force()
     if in_force is None or in_force.id != version.id:
         abort(404)
@@ -178,8 +178,8 @@ def remind_readers(version_id):
 @bp.get("/compare")
 @requires_role(Role.EXTERNAL_EXPERT)
 def compare():
-    before = services.visible_version_or_404(request.args.get("from"))
-    after = services.visible_version_or_404(request.args.get("to"))
+    before = CharterVersion.get_scoped_or_404(request.args.get("from"))
+    after = CharterVersion.get_scoped_or_404(request.args.get("to"))
     if before.charter_id != after.charter_id:
         abort(404)
     return render_template(
@@ -198,7 +198,7 @@ def compare():
 @bp.get("/versions/<version_id>/print")
 @requires_role(Role.EXTERNAL_EXPERT)
 def print_view(version_id):
-    version = services.visible_version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     return render_template(
         "documents/print.html", **exporting.charter_context(version), standalone=True
     )
@@ -207,6 +207,6 @@ def print_view(version_id):
 @bp.post("/versions/<version_id>/export")
 @requires_role(Role.EXTERNAL_EXPERT)
 def export(version_id):
-    version = services.visible_version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     run = exporting.start("charter", version, request.form.get("file_format"), current_user)
     return redirect(url_for("body.jobs.status", run_id=run.id))

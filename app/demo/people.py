@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.people import services
+from app.people.checks import PersonDraft, PositionDraft
 from app.people.models import Person
-from app.people.rules import PersonDraft, PositionDraft
 from app.people.vocabulary import (
     Employment,
     Engagement,

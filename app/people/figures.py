@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.people.checks import months_between
 from app.people.models import Person, PersonExpertise, PersonLanguage, PersonPosition
-from app.people.rules import months_between
 from app.people.vocabulary import (
     INCOMPATIBLE_SECTORS,
     LEGAL_AREAS,
@@ -124,7 +124,7 @@ def collect(today: date, secondment_months: dict) -> dict:
     """Body id → its figures, for every body the active scope can read.
     ``secondment_months`` gives each body's threshold (body id → months; a
     missing body uses the default)."""
-    from app.people.rules import DEFAULT_SECONDMENT_MONTHS
+    from app.people.checks import DEFAULT_SECONDMENT_MONTHS
 
     bodies: dict = defaultdict(BodyFigures)
     for (body_id, kind), count in _by_body(Person.kind, today).items():

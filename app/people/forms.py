@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import Form, choices
-from app.people.rules import PersonDraft, PositionDraft
+from app.people.checks import PersonDraft, PositionDraft
 from app.people.vocabulary import (
     Employment,
     Engagement,

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.audit.services import record
 from app.extensions import db
+from app.people.checks import DEFAULT_SECONDMENT_MONTHS, KIND_FIELDS, PersonDraft, PositionDraft
 from app.people.models import (
     Person,
     PersonExpertise,
@@ -15,7 +16,6 @@ from app.people.models import (
     PersonPosition,
     RegisterSettings,
 )
-from app.people.rules import DEFAULT_SECONDMENT_MONTHS, KIND_FIELDS, PersonDraft, PositionDraft
 from app.people.vocabulary import INCOMPATIBLE_SECTORS, Employment
 from tenants.models import Membership, User
 
@@ -160,7 +160,7 @@ FLAGGED_SHOWN = 100
 def flagged_people(today: date, threshold: int) -> list[tuple[Person, object]]:
     """Active people with at least one flag, for the body's dashboard (the
     first hundred candidates: the counts above the list give the totals)."""
-    from app.people.rules import flags
+    from app.people.checks import flags
 
     people = db.session.scalars(
         Person.scoped_select()

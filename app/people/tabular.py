@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from app.people.rules import PersonDraft, PositionDraft, validate
+from app.people.checks import PersonDraft, PositionDraft, validate
 from app.people.vocabulary import (
     Employment,
     Engagement,

@@ -26,6 +26,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.jobs.services import enqueue
 from app.people import figures, importing, services, tabular
+from app.people.checks import flags, validate
 from app.people.forms import (
     AdminPersonForm,
     DeclarationForm,
@@ -37,7 +38,6 @@ from app.people.forms import (
     SettingsForm,
 )
 from app.people.models import PeopleImport, Person, PersonExpertise, PersonLanguage
-from app.people.rules import flags, validate
 from app.people.vocabulary import ExpertiseArea, Gender, Minority, PersonKind
 from tenants.models import Role
 from tenants.resolver import requires_role
