@@ -17,9 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from tenants.context import acting_user_id, counting, current_tenant
 from tenants.sharing import (
+    CURRENT_LAYER,
     CURRENT_MECHANISM,
     CURRENT_USER,
-    LAYER_SETTING,
     SETTINGS,
     TENANT_SETTING,
     USER_SETTING,
@@ -137,7 +137,7 @@ def protect_accounts(op) -> None:
         return
     known = "EXISTS (SELECT 1 FROM mechanism_accounts a WHERE a.user_id = users.id"
     known += f" AND a.mechanism_id = {CURRENT_MECHANISM})"
-    platform = f"(SELECT current_setting('{LAYER_SETTING}', true)) = 'platform'"
+    platform = f"{CURRENT_LAYER} = 'platform'"
     read = f"users.id = {CURRENT_USER} OR {CURRENT_MECHANISM} IS NULL OR {platform} OR {known}"
     _drop_policies(op, "users")
     op.execute("ALTER TABLE users ENABLE ROW LEVEL SECURITY")
@@ -154,8 +154,7 @@ def protect_platform(op, table: str) -> None:
     set or by the platform layer, never by a tenant's own layers."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    layer = f"(SELECT current_setting('{LAYER_SETTING}', true))"
-    platform = f"{CURRENT_MECHANISM} IS NULL OR {layer} = 'platform'"
+    platform = f"{CURRENT_MECHANISM} IS NULL OR {CURRENT_LAYER} = 'platform'"
     _drop_policies(op, table)
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")

@@ -201,13 +201,12 @@ def _setting(name: str, cast: str = "") -> str:
 # SQL expressions usable in policies.
 CURRENT_MECHANISM = _setting(TENANT_SETTING, "::integer")
 CURRENT_USER = _setting(USER_SETTING, "::integer")
+CURRENT_LAYER = f"(SELECT COALESCE(current_setting('{LAYER_SETTING}', true), ''))"
 
 SQL_TERMS = Terms(
     mechanism=sa.literal_column(CURRENT_MECHANISM, sa.Integer),
     body=sa.literal_column(_setting(BODY_SETTING, "::uuid"), sa.Uuid),
-    layer=sa.literal_column(
-        f"(SELECT COALESCE(current_setting('{LAYER_SETTING}', true), ''))", sa.String
-    ),
+    layer=sa.literal_column(CURRENT_LAYER, sa.String),
     user=sa.literal_column(CURRENT_USER, sa.Integer),
     counting=sa.literal_column(f"({_setting(COUNTING_SETTING)} IS NOT NULL)", sa.Boolean),
 )

@@ -60,7 +60,8 @@ class VersionColumns:
         return self.state is VersionState.ADOPTED and self.visibility is Visibility.PUBLIC
 
     def audience_now(self) -> Audience:
-        raise NotImplementedError
+        """Who may read the version now: each versioned model answers."""
+        raise NotImplementedError(f"{type(self).__name__} must say who reads its versions")
 
 
 @event.listens_for(VersionColumns, "before_insert", propagate=True)
