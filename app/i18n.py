@@ -25,7 +25,7 @@ def select_locale() -> str:
     if current_user.is_authenticated:
         # Outside a mechanism: the language of the user's mechanisms, when
         # they all speak the same one.
-        from app.spaces.current import current_spaces
+        from tenants.spaces import current_spaces
 
         spoken = {space.mechanism.default_language for space in current_spaces()}
         if len(spoken) == 1 and spoken <= set(languages):

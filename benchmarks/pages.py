@@ -113,8 +113,9 @@ def populate_documents(mechanism_id, bodies, users) -> dict:
         CharterVersion,
         Outcome,
     )
-    from app.documents.vocabulary import STARTER_SECTIONS, VersionState
+    from app.documents.vocabulary import VersionState
     from app.rules.models import RuleComment, RuleSection, RuleVersion
+    from app.rules.vocabulary import STARTER_SECTIONS
 
     text = "The board decides on visits, reports and the budget. " * 40
     state = [VersionState.SUPERSEDED] * (VERSIONS - 1) + [VersionState.ADOPTED]

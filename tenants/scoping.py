@@ -104,6 +104,15 @@ class MechanismOwned:
         return obj
 
 
+def child_or_404(children, child_id):
+    """A child named in the URL beside its parent, found among the parent's
+    own children (the parent itself found with ``get_scoped_or_404``)."""
+    found = next((child for child in children if str(child.id) == str(child_id)), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
 class BodyOwned(MechanismOwned):
     """A row that belongs to one body of a mechanism.
 

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g
+from flask_login import current_user
 
 from tenants.context import acting_user, unscoped
 from tenants.database import db
@@ -98,3 +100,12 @@ def spaces_for(user: User) -> list[Space]:
 def invitations_for(user: User) -> list[Space]:
     """Bodies that invited the user and wait for an answer."""
     return [space for space in _memberships_of(user) if space.membership.pending]
+
+
+def current_spaces() -> list[Space]:
+    """The signed-in user's spaces, found once per request."""
+    if not current_user.is_authenticated:
+        return []
+    if "current_spaces" not in g:
+        g.current_spaces = spaces_for(current_user)
+    return g.current_spaces

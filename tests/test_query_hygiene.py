@@ -21,7 +21,7 @@ ALLOWED = {
     ("app/auth/sessions.py", "unscoped"): (
         "the signed-in account is loaded whatever tenant the page acts for"
     ),
-    ("app/spaces/views.py", "aggregate_reads"): "the overview counts each body's accounts",
+    ("app/home/views.py", "aggregate_reads"): "the overview counts each body's accounts",
     ("app/charters/services.py", "aggregate_reads"): (
         "the board counts each body's administrators"
     ),

@@ -21,13 +21,14 @@ from app.charters.models import (
     CharterVersion,
     Outcome,
 )
-from app.documents.vocabulary import RuleArea, VersionState, Visibility
+from app.documents.vocabulary import VersionState, Visibility
 from app.extensions import db
 from app.jobs.models import JobOutput, JobRun, JobState
 from app.notices.models import Notice
 from app.people.models import PeopleImport, Person, PersonPosition
 from app.people.vocabulary import PersonKind, Sector
 from app.rules.models import RuleComment, RuleSection, RuleVersion
+from app.rules.vocabulary import RuleArea
 from tenants.context import Layer, tenant_scope
 from tenants.models import Body, Mechanism, Role, User
 from tests.support import add_member, make_body, make_mechanism, make_user

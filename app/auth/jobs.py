@@ -72,7 +72,7 @@ def send_email_change(ctx, user_id: int, new_email: str):
         return {"sent": False}
     with force_locale(language_for(user)):
         link = external_url(
-            "account.confirm_email",
+            "profile.confirm_email",
             token=tokens.issue(user, TokenPurpose.EMAIL_CHANGE, new_email=new_email),
         )
         deliver(

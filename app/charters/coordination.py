@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.charters import services
+from app.charters.documents import charter_context
 from app.charters.models import CharterComment, CharterKind, CharterSection, CharterVersion
-from app.documents import diff, editing, exporting
+from app.documents import diff, editing
 from app.documents import services as documents
 from app.documents.forms import AnswerForm, PublishForm, SectionForm
 from app.documents.vocabulary import VersionState, Visibility
@@ -20,10 +22,6 @@ from tenants.models import Role
 from tenants.resolver import requires_role
 
 bp = Blueprint("charters", __name__, url_prefix="/charters")
-
-
-def _version_or_404(version_id) -> CharterVersion:
-    return CharterVersion.get_scoped_or_404(version_id)
 
 
 def _kind_or_404(kind: str) -> CharterKind:
@@ -68,7 +66,7 @@ def start(kind):
 @bp.get("/versions/<version_id>")
 @requires_role(Role.MEMBER)
 def version(version_id):
-    version = _version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     comments = services.comments_by_section(version)
     decisions = services.decisions_on(version)
     bodies = {body.id: body for body in services.active_bodies()}
@@ -87,7 +85,7 @@ def version(version_id):
 @bp.route("/versions/<version_id>/sections/new", methods=["GET", "POST"])
 @requires_role(Role.EDITOR)
 def add_section(version_id):
-    version = _version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     if not version.editable:
         abort(409)
     form = SectionForm()
@@ -133,28 +131,22 @@ def _move(version: CharterVersion, target: VersionState, **fields) -> bool:
     return editing.move(version, target, services.versions_of(version.charter), **fields)
 
 
-@bp.post("/versions/<version_id>/consultation")
-@requires_role(Role.ADMIN)
-def consult(version_id):
-    version = _version_or_404(version_id)
-    if _move(version, VersionState.CONSULTATION):
-        flash(_("Every body of the mechanism can now comment on each section."), "success")
-    return redirect(_version_url(version))
-
-
-@bp.post("/versions/<version_id>/draft")
-@requires_role(Role.ADMIN)
-def redraft(version_id):
-    version = _version_or_404(version_id)
-    if _move(version, VersionState.DRAFT):
-        flash(_("The consultation is closed: the version is a draft again."), "success")
-    return redirect(_version_url(version))
+editing.add_review_routes(
+    bp,
+    version_model=CharterVersion,
+    section_model=CharterSection,
+    comment_model=CharterComment,
+    siblings=lambda version: services.versions_of(version.charter),
+    answer=services.answer,
+    version_url=_version_url,
+    opened=_l("Every body of the mechanism can now comment on each section."),
+)
 
 
 @bp.route("/versions/<version_id>/publish", methods=["GET", "POST"])
 @requires_role(Role.ADMIN)
 def publish(version_id):
-    version = _version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     if not version.is_working:
         abort(409)
     form = PublishForm()
@@ -181,23 +173,10 @@ def publish(version_id):
     )
 
 
-@bp.post("/comments/<comment_id>/answer")
-@requires_role(Role.EDITOR)
-def answer(comment_id):
-    comment = CharterComment.get_scoped_or_404(comment_id)
-    section = CharterSection.get_scoped_or_404(comment.section_id)
-    form = AnswerForm()
-    if form.validate_on_submit():
-        services.answer(comment, current_user, (form.answer.data or "").strip(), form.resolved.data)
-        db.session.commit()
-        flash(_("The comment is answered."), "success")
-    return redirect(_version_url(section.version, section))
-
-
 @bp.post("/versions/<version_id>/remind")
 @requires_role(Role.ADMIN)
 def remind(version_id):
-    version = _version_or_404(version_id)
+    version = CharterVersion.get_scoped_or_404(version_id)
     if version.state is not VersionState.ADOPTED:
         abort(409)
     decided = {row.body_id for row in services.decisions_on(version)}
@@ -238,8 +217,8 @@ def _warn_unreachable(bodies) -> None:
 @bp.get("/compare")
 @requires_role(Role.MEMBER)
 def compare():
-    before = _version_or_404(request.args.get("from"))
-    after = _version_or_404(request.args.get("to"))
+    before = CharterVersion.get_scoped_or_404(request.args.get("from"))
+    after = CharterVersion.get_scoped_or_404(request.args.get("to"))
     if before.charter_id != after.charter_id:
         abort(404)
     return render_template(
@@ -256,7 +235,5 @@ def compare():
 @bp.get("/versions/<version_id>/print")
 @requires_role(Role.MEMBER)
 def print_view(version_id):
-    version = _version_or_404(version_id)
-    return render_template(
-        "documents/print.html", **exporting.charter_context(version), standalone=True
-    )
+    version = CharterVersion.get_scoped_or_404(version_id)
+    return render_template("documents/print.html", **charter_context(version), standalone=True)

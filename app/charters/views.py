@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.accounts.services import accounts_of
 from app.charters import services
+from app.charters.documents import charter_context
 from app.charters.forms import AdoptionForm
 from app.charters.models import CharterComment, CharterKind, CharterSection, CharterVersion, Outcome
 from app.documents import diff, editing, exporting
@@ -199,9 +200,7 @@ def compare():
 @requires_role(Role.EXTERNAL_EXPERT)
 def print_view(version_id):
     version = CharterVersion.get_scoped_or_404(version_id)
-    return render_template(
-        "documents/print.html", **exporting.charter_context(version), standalone=True
-    )
+    return render_template("documents/print.html", **charter_context(version), standalone=True)
 
 
 @bp.post("/versions/<version_id>/export")

@@ -9,9 +9,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app import capabilities
 from app.auth.passwords import hash_password
-from app.demo.documents import load_documents
-from app.demo.people import load_registers
 from app.extensions import db
 from tenants import provisioning
 from tenants.context import Layer, tenant_scope
@@ -151,8 +150,9 @@ def load(if_empty: bool) -> None:
                     accepted=True,
                 )
                 created += 1
-    created += load_registers("veloria")
-    created += load_documents("veloria")
+    # Each capability adds its own records to the first demo mechanism.
+    for _name, load_part in capabilities.demo_loaders():
+        created += load_part(MECHANISMS[0]["slug"])
     click.echo(f"Demo data ready ({created} records added). Password: {DEMO_PASSWORD}")
 
 

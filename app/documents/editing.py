@@ -9,9 +9,12 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.documents import services
-from app.documents.forms import CommentForm
+from app.documents.forms import AnswerForm, CommentForm
 from app.documents.lifecycle import TransitionRefused
+from app.documents.vocabulary import VersionState
 from app.extensions import db
+from tenants.models import Role
+from tenants.resolver import requires_role
 
 
 def save(section, form, values: dict, user) -> bool:
@@ -132,3 +135,52 @@ def post_comment(section, comment_cls, sent: str) -> None:
         flash(sent, "success")
     else:
         flash(_("A comment cannot be empty or longer than 5,000 characters."), "error")
+
+
+def add_review_routes(
+    bp,
+    *,
+    version_model,
+    section_model,
+    comment_model,
+    siblings,
+    answer,
+    version_url,
+    opened: str,
+) -> None:
+    """The routes every kind of document shares: open a version for comment
+    (``opened`` is what its readers are told), close the consultation, and
+    answer a comment. ``siblings(version)`` lists the versions a move checks;
+    ``answer(comment, user, text, resolved)`` is the kind's service."""
+
+    def _moved_to(version_id, target, message: str):
+        version = version_model.get_scoped_or_404(version_id)
+        if move(version, target, siblings(version)):
+            flash(str(message), "success")
+        return redirect(version_url(version))
+
+    @bp.post("/versions/<version_id>/consultation", endpoint="consult")
+    @requires_role(Role.ADMIN)
+    def consult(version_id):
+        return _moved_to(version_id, VersionState.CONSULTATION, opened)
+
+    @bp.post("/versions/<version_id>/draft", endpoint="redraft")
+    @requires_role(Role.ADMIN)
+    def redraft(version_id):
+        return _moved_to(
+            version_id,
+            VersionState.DRAFT,
+            _("The consultation is closed: the version is a draft again."),
+        )
+
+    @bp.post("/comments/<comment_id>/answer", endpoint="answer")
+    @requires_role(Role.EDITOR)
+    def answer_comment(comment_id):
+        comment = comment_model.get_scoped_or_404(comment_id)
+        section = section_model.get_scoped_or_404(comment.section_id)
+        form = AnswerForm()
+        if form.validate_on_submit():
+            answer(comment, current_user, (form.answer.data or "").strip(), form.resolved.data)
+            db.session.commit()
+            flash(_("The comment is answered."), "success")
+        return redirect(version_url(section.version, section))

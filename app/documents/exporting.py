@@ -12,7 +12,6 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.documents.markup import render
 from app.jobs.services import enqueue
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "print.css"
@@ -20,27 +19,6 @@ FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def rules_context(version, body) -> dict:
-    return {
-        "title": _("Internal rules of %(body)s", body=body.name),
-        "version": version,
-        "adoption_method": version.adoption_method,
-        "sections": [
-            (section.area.label, section.title, render(section.body))
-            for section in version.sections
-        ],
-    }
-
-
-def charter_context(version) -> dict:
-    return {
-        "title": version.charter.kind.label,
-        "version": version,
-        "adoption_method": None,
-        "sections": [(None, section.title, render(section.body)) for section in version.sections],
-    }
 
 
 def start(family: str, version, file_format: str | None, user):

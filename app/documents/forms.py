@@ -10,14 +10,12 @@ from wtforms import (
     DateField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.documents.vocabulary import AdoptionMethod, RuleArea, Visibility
+from app.documents.vocabulary import AdoptionMethod, Visibility
 from app.forms import Form, choices
 
 BODY_LIMIT = 100_000
@@ -35,16 +33,6 @@ class SectionForm(Form):
     )
     # the revision the text was based on: a save over a newer one is refused
     revision = HiddenField()
-
-
-class RuleSectionForm(SectionForm):
-    area = SelectField(_l("Area"), choices=choices(RuleArea.choices()))
-    questions = SelectMultipleField(
-        _l("Questions this section answers"),
-        option_widget=widgets.CheckboxInput(),
-        widget=widgets.ListWidget(prefix_label=False),
-        validate_choice=True,
-    )
 
 
 class CommentForm(Form):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from tenants import current_tenant
 from tenants.models import enum_column, utcnow
 from tenants.scoping import BodyOwned, MechanismOwned, tenant_key
 from tenants.sharing import Sharing
@@ -44,14 +45,19 @@ class RunRecord:
 
 class JobRun(MechanismOwned, RunRecord, db.Model):
     """A run started for a tenant: by a body, the coordination layer or a
-    mechanism-wide job (no body). Read through
-    ``app.jobs.services.get_body_run_or_404``."""
+    mechanism-wide job (no body)."""
 
     __tablename__ = "job_runs"
     __sharing__ = Sharing()
     __table_args__ = (sa.Index("ix_job_runs_tenant", "mechanism_id", "body_id", "created_at"),)
 
     body_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+
+    @classmethod
+    def scoped_select(cls) -> sa.Select:
+        """The runs started in the active tenant: a body's own, or (no body)
+        the coordination layer's and the mechanism-wide jobs'."""
+        return super().scoped_select().where(cls.body_id == current_tenant().body_id)
 
 
 class PlatformJobRun(RunRecord, db.Model):

@@ -15,11 +15,9 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from werkzeug.exceptions import NotFound
 
 from app.extensions import db
 from app.jobs import registry
@@ -131,12 +129,7 @@ def perform(
     run_id: str, mechanism_id: int | None, body_id: str | None, layer: str | None = None
 ) -> None:
     """The RQ entry point: plain ids in, the tenant (and the layer the job was
-    started from) set here."""
-    if not has_app_context():
-        from app import create_app
-
-        with create_app().app_context():
-            return perform(run_id, mechanism_id, body_id, layer)
+    started from) set here. It runs inside the application of ``flask worker``."""
     key = uuid.UUID(run_id)
     live = db.engine.dialect.name != "sqlite"
     try:
@@ -177,11 +170,6 @@ def _perform(run_id: uuid.UUID, live: bool, inline: bool = False) -> None:
 
 def start_scheduled(name: str) -> None:
     """What the cron scheduler calls: record a run and queue it like any other."""
-    if not has_app_context():
-        from app import create_app
-
-        with create_app().app_context():
-            return start_scheduled(name)
     enqueue(name)
 
 
@@ -204,22 +192,3 @@ def _failure_message(error: Exception) -> str:
 
 class JobFailed(Exception):
     """Raised by a job to fail with a message meant for its user."""
-
-
-def get_body_run_or_404(run_id) -> JobRun:
-    """A run of the active body, by an id from the path, a form or a query."""
-    tenant = current_tenant()
-    try:
-        key = uuid.UUID(str(run_id))
-    except ValueError:
-        raise NotFound() from None
-    run = db.session.scalars(
-        sa.select(JobRun).where(
-            JobRun.id == key,
-            JobRun.mechanism_id == tenant.mechanism_id,
-            JobRun.body_id == tenant.body_id,
-        )
-    ).one_or_none()
-    if run is None:
-        raise NotFound()
-    return run

@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from app.audit.services import record
 from app.extensions import db
-from app.jobs.models import JobOutput
-from app.jobs.services import get_body_run_or_404
+from app.jobs.models import JobOutput, JobRun
 from tenants.models import Role
 from tenants.resolver import requires_role
 
@@ -19,7 +18,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 @bp.get("/<run_id>")
 @requires_role(Role.EXTERNAL_EXPERT)
 def status(run_id):
-    run = get_body_run_or_404(run_id)
+    run = JobRun.get_scoped_or_404(run_id)
     _check_owner(run)
     output = _output_name(run)
     if request.headers.get("HX-Request"):
@@ -30,7 +29,7 @@ def status(run_id):
 @bp.get("/<run_id>/download")
 @requires_role(Role.EXTERNAL_EXPERT)
 def download(run_id):
-    run = get_body_run_or_404(run_id)
+    run = JobRun.get_scoped_or_404(run_id)
     _check_owner(run)
     output = db.session.scalars(
         JobOutput.scoped_select().where(JobOutput.job_run_id == run.id)

@@ -43,11 +43,6 @@ def text(notice: Notice) -> str:
     return render(notice.params) if render else ""
 
 
-def own_notice_or_none(notice_id, user_id: int) -> Notice | None:
-    notice = Notice.get_scoped(notice_id)
-    return notice if notice is not None and notice.user_id == user_id else None
-
-
 def dismiss(notice: Notice) -> None:
     notice.dismissed_at = sa.func.now()
     db.session.commit()

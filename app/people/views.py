@@ -41,6 +41,7 @@ from app.people.models import PeopleImport, Person, PersonExpertise, PersonLangu
 from app.people.vocabulary import ExpertiseArea, Gender, Minority, PersonKind
 from tenants.models import Role
 from tenants.resolver import requires_role
+from tenants.scoping import child_or_404
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -232,13 +233,6 @@ def end_service(person_id):
 # Positions held elsewhere ----------------------------------------------------
 
 
-def _position_or_404(person: Person, position_id):
-    row = next((p for p in person.positions if str(p.id) == str(position_id)), None)
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.post("/<person_id>/positions")
 @requires_role(Role.EDITOR)
 def add_position(person_id):
@@ -255,7 +249,7 @@ def add_position(person_id):
 @requires_role(Role.EDITOR)
 def edit_position(person_id, position_id):
     person = Person.get_scoped_or_404(person_id)
-    row = _position_or_404(person, position_id)
+    row = child_or_404(person.positions, position_id)
     form = PositionForm(obj=row) if request.method == "GET" else PositionForm()
     if request.method == "GET":
         form.sector.data = row.sector.value
@@ -272,7 +266,7 @@ def edit_position(person_id, position_id):
 @requires_role(Role.EDITOR)
 def remove_position(person_id, position_id):
     person = Person.get_scoped_or_404(person_id)
-    services.remove_position(person, _position_or_404(person, position_id))
+    services.remove_position(person, child_or_404(person.positions, position_id))
     flash(_("The position is removed."), "success")
     return redirect(url_for("body.people.detail", person_id=person.id))
 

@@ -7,10 +7,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 from sqlalchemy.orm import lazyload
 
+from app.charters.documents import charter_context
 from app.charters.models import CharterVersion
-from app.documents import exporting
 from app.documents.vocabulary import VersionState, Visibility
 from app.extensions import db
+from app.rules.documents import rules_context
 from app.rules.models import RuleVersion
 from tenants.models import Body
 
@@ -59,9 +60,7 @@ def rule_version(version_id):
     body = db.session.scalars(sa.select(Body).where(Body.id == version.body_id)).one()
     if not version.is_public or not body.active:
         abort(404)
-    return render_template(
-        "documents/print.html", **exporting.rules_context(version, body), standalone=True
-    )
+    return render_template("documents/print.html", **rules_context(version, body), standalone=True)
 
 
 @bp.get("/charters/<version_id>")
@@ -69,6 +68,4 @@ def charter_version(version_id):
     version = CharterVersion.get_scoped_or_404(version_id)
     if not version.is_public:
         abort(404)
-    return render_template(
-        "documents/print.html", **exporting.charter_context(version), standalone=True
-    )
+    return render_template("documents/print.html", **charter_context(version), standalone=True)

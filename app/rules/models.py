@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.documents.models import SectionColumns, VersionColumns
-from app.documents.vocabulary import AdoptionMethod, RuleArea
+from app.documents.vocabulary import AdoptionMethod
 from app.extensions import db
+from app.rules.vocabulary import RuleArea
 from tenants.models import User, enum_column, utcnow
 from tenants.scoping import BodyOwned, tenant_children, tenant_key, tenant_parent
 from tenants.sharing import Audience, Sharing

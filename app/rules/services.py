@@ -11,9 +11,10 @@ from sqlalchemy.orm import lazyload
 
 from app.audit.services import record
 from app.documents import services as documents
-from app.documents.vocabulary import STARTER_SECTIONS, Question, questions_for
+from app.documents.vocabulary import Visibility
 from app.extensions import db
 from app.rules.models import RuleComment, RuleSection, RuleVersion
+from app.rules.vocabulary import STARTER_SECTIONS, Question, questions_for
 from tenants.models import Body, BodyKind, User, utcnow
 
 
@@ -37,10 +38,6 @@ def start_version(body: Body, user: User) -> RuleVersion:
     return documents.new_version(
         RuleVersion, RuleSection, versions(), user, starter(), body_id=body.id
     )
-
-
-def section_or_404(section_id) -> RuleSection:
-    return RuleSection.get_scoped_or_404(section_id)
 
 
 @dataclass(frozen=True)
@@ -67,6 +64,12 @@ def checklist(version: RuleVersion, body: Body) -> list[ChecklistItem]:
 
 def comments_by_section(version: RuleVersion) -> dict[uuid.UUID, list[RuleComment]]:
     return documents.comments_by_section(RuleComment, RuleSection, version)
+
+
+def set_visibility(version: RuleVersion, visibility: Visibility) -> None:
+    """Who may read an adopted version: the body alone, or the public."""
+    version.visibility = visibility
+    record("rules.version.visibility", obj=version, summary=visibility.value)
 
 
 def answer(comment: RuleComment, user: User, text: str, resolved: bool) -> None:

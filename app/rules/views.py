@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.audit.services import record
 from app.charters.services import adopted_by_body
 from app.documents import diff, editing, exporting
 from app.documents import services as documents
@@ -16,22 +16,20 @@ from app.documents.forms import (
     AnswerForm,
     CommentForm,
     ExportForm,
-    RuleSectionForm,
     VisibilityForm,
 )
-from app.documents.vocabulary import AdoptionMethod, RuleArea, VersionState, Visibility
+from app.documents.vocabulary import AdoptionMethod, VersionState, Visibility
 from app.extensions import db
 from app.forms import choices
 from app.rules import services
+from app.rules.documents import rules_context
+from app.rules.forms import RuleSectionForm
 from app.rules.models import RuleComment, RuleSection, RuleVersion
+from app.rules.vocabulary import RuleArea
 from tenants.models import Role
 from tenants.resolver import requires_role
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")
-
-
-def _version_or_404(version_id) -> RuleVersion:
-    return RuleVersion.get_scoped_or_404(version_id)
 
 
 def _version_url(version, section=None) -> str:
@@ -64,7 +62,7 @@ def start():
 @bp.get("/versions/<version_id>")
 @requires_role(Role.MEMBER)
 def version(version_id):
-    version = _version_or_404(version_id)
+    version = RuleVersion.get_scoped_or_404(version_id)
     return render_template(
         "rules/version.html",
         version=version,
@@ -89,7 +87,7 @@ def _section_form(version: RuleVersion, **kwargs) -> RuleSectionForm:
 @bp.route("/versions/<version_id>/sections/new", methods=["GET", "POST"])
 @requires_role(Role.EDITOR)
 def add_section(version_id):
-    version = _version_or_404(version_id)
+    version = RuleVersion.get_scoped_or_404(version_id)
     if not version.editable:
         abort(409)
     form = _section_form(version, area=request.args.get("area", RuleArea.ROLES.value))
@@ -115,13 +113,13 @@ def _section_values(form: RuleSectionForm) -> dict:
 @bp.route("/sections/<section_id>/edit", methods=["GET", "POST"])
 @requires_role(Role.EDITOR)
 def edit_section(section_id):
-    section = services.section_or_404(section_id)
+    section = RuleSection.get_scoped_or_404(section_id)
     return editing.edit_page(
         section,
         _section_form(section.version),
         template="rules/section_form.html",
         values=_section_values,
-        reload=lambda: services.section_or_404(section_id),
+        reload=lambda: RuleSection.get_scoped_or_404(section_id),
         version_url=_version_url,
         prefill={"area": section.area.value, "questions": list(section.questions or [])},
     )
@@ -130,35 +128,29 @@ def edit_section(section_id):
 @bp.post("/sections/<section_id>/remove")
 @requires_role(Role.EDITOR)
 def remove_section(section_id):
-    return editing.remove(services.section_or_404(section_id), _version_url)
+    return editing.remove(RuleSection.get_scoped_or_404(section_id), _version_url)
 
 
 def _move(version: RuleVersion, target: VersionState, **fields) -> bool:
     return editing.move(version, target, services.versions(), **fields)
 
 
-@bp.post("/versions/<version_id>/consultation")
-@requires_role(Role.ADMIN)
-def consult(version_id):
-    version = _version_or_404(version_id)
-    if _move(version, VersionState.CONSULTATION):
-        flash(_("The body's members can now comment on each section."), "success")
-    return redirect(_version_url(version))
-
-
-@bp.post("/versions/<version_id>/draft")
-@requires_role(Role.ADMIN)
-def redraft(version_id):
-    version = _version_or_404(version_id)
-    if _move(version, VersionState.DRAFT):
-        flash(_("The consultation is closed: the version is a draft again."), "success")
-    return redirect(_version_url(version))
+editing.add_review_routes(
+    bp,
+    version_model=RuleVersion,
+    section_model=RuleSection,
+    comment_model=RuleComment,
+    siblings=lambda version: services.versions(),
+    answer=services.answer,
+    version_url=_version_url,
+    opened=_l("The body's members can now comment on each section."),
+)
 
 
 @bp.route("/versions/<version_id>/adopt", methods=["GET", "POST"])
 @requires_role(Role.ADMIN)
 def adopt(version_id):
-    version = _version_or_404(version_id)
+    version = RuleVersion.get_scoped_or_404(version_id)
     if not version.is_working:
         abort(409)
     form = AdoptForm()
@@ -184,12 +176,11 @@ def adopt(version_id):
 @bp.post("/versions/<version_id>/visibility")
 @requires_role(Role.ADMIN)
 def visibility(version_id):
-    version = _version_or_404(version_id)
+    version = RuleVersion.get_scoped_or_404(version_id)
     form = VisibilityForm()
     if version.state is not VersionState.ADOPTED or not form.validate_on_submit():
         abort(409)
-    version.visibility = Visibility(form.visibility.data)
-    record("rules.version.visibility", obj=version, summary=version.visibility.value)
+    services.set_visibility(version, Visibility(form.visibility.data))
     db.session.commit()
     flash(_("Who may read version %(number)d is saved.", number=version.number), "success")
     return redirect(_version_url(version))
@@ -198,31 +189,18 @@ def visibility(version_id):
 @bp.post("/sections/<section_id>/comments")
 @requires_role(Role.MEMBER)
 def comment(section_id):
-    section = services.section_or_404(section_id)
+    section = RuleSection.get_scoped_or_404(section_id)
     if not section.version.in_consultation:
         abort(409)
     editing.post_comment(section, RuleComment, _("Your comment is recorded."))
     return redirect(_version_url(section.version, section))
 
 
-@bp.post("/comments/<comment_id>/answer")
-@requires_role(Role.EDITOR)
-def answer(comment_id):
-    comment = RuleComment.get_scoped_or_404(comment_id)
-    section = services.section_or_404(comment.section_id)
-    form = AnswerForm()
-    if form.validate_on_submit():
-        services.answer(comment, current_user, (form.answer.data or "").strip(), form.resolved.data)
-        db.session.commit()
-        flash(_("The comment is answered."), "success")
-    return redirect(_version_url(section.version, section))
-
-
 @bp.get("/compare")
 @requires_role(Role.MEMBER)
 def compare():
-    before = _version_or_404(request.args.get("from"))
-    after = _version_or_404(request.args.get("to"))
+    before = RuleVersion.get_scoped_or_404(request.args.get("from"))
+    after = RuleVersion.get_scoped_or_404(request.args.get("to"))
     return render_template(
         "rules/compare.html",
         before=before,
@@ -235,15 +213,15 @@ def compare():
 @bp.get("/versions/<version_id>/print")
 @requires_role(Role.MEMBER)
 def print_view(version_id):
-    version = _version_or_404(version_id)
+    version = RuleVersion.get_scoped_or_404(version_id)
     return render_template(
-        "documents/print.html", **exporting.rules_context(version, g.body), standalone=True
+        "documents/print.html", **rules_context(version, g.body), standalone=True
     )
 
 
 @bp.post("/versions/<version_id>/export")
 @requires_role(Role.MEMBER)
 def export(version_id):
-    version = _version_or_404(version_id)
+    version = RuleVersion.get_scoped_or_404(version_id)
     run = exporting.start("rules", version, request.form.get("file_format"), current_user)
     return redirect(url_for("body.jobs.status", run_id=run.id))

@@ -28,6 +28,17 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The most SQL statements a page may send, read as a1's administrator
+    at a few and at many rows of what ``grow`` names (``tests/growth.py``);
+    both counts must be equal. ``path`` may name world objects in braces."""
+
+    queries: int
+    grow: str
+    path: str
+
+
+@dataclass(frozen=True)
 class TenantRoute:
     min_role: Role = Role.MEMBER
     # URL arguments naming objects: argument -> kind of object
@@ -38,6 +49,7 @@ class TenantRoute:
     # ids taken from the query string, and from form fields: name -> kind
     query: dict[str, str] = field(default_factory=dict)
     form: dict[str, str] = field(default_factory=dict)
+    budget: Budget | None = None
 
     @property
     def ids(self) -> dict[str, str]:
@@ -45,8 +57,12 @@ class TenantRoute:
 
 
 BODY_ROUTES: dict[str, TenantRoute] = {
-    "body.home.home": TenantRoute(Role.EXTERNAL_EXPERT),
-    "body.accounts.index": TenantRoute(Role.MEMBER),
+    "body.home.home": TenantRoute(
+        Role.EXTERNAL_EXPERT, budget=Budget(8, "accounts", "/m/alpha/b/a1/")
+    ),
+    "body.accounts.index": TenantRoute(
+        Role.MEMBER, budget=Budget(8, "accounts", "/m/alpha/b/a1/accounts/")
+    ),
     "body.accounts.invite": TenantRoute(Role.ADMIN, data={"email": "invited@test.example"}),
     "body.accounts.change_role": TenantRoute(
         Role.ADMIN, {"membership_id": "membership"}, {"role": "editor"}
@@ -55,7 +71,9 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.accounts.reset_two_factor": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.resend": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.two_factor_policy": TenantRoute(Role.ADMIN, data={"requires_two_factor": "y"}),
-    "body.people.index": TenantRoute(Role.MEMBER),
+    "body.people.index": TenantRoute(
+        Role.MEMBER, budget=Budget(13, "people", "/m/alpha/b/a1/people/")
+    ),
     # the account a person is linked to comes in a form field
     "body.people.new": TenantRoute(
         Role.EDITOR, data={"name": "Someone new"}, form={"user_id": "user"}
@@ -75,7 +93,11 @@ BODY_ROUTES: dict[str, TenantRoute] = {
         Role.EDITOR, {"person_id": "person", "position_id": "position"}
     ),
     "body.people.me": TenantRoute(Role.EXTERNAL_EXPERT),
-    "body.people.dashboard": TenantRoute(Role.MEMBER),
+    "body.people.dashboard": TenantRoute(
+        Role.MEMBER,
+        # the session and tenant (6), settings, eleven aggregates, the flagged people (4)
+        budget=Budget(20, "people", "/m/alpha/b/a1/people/dashboard"),
+    ),
     "body.people.settings": TenantRoute(Role.ADMIN),
     "body.people.upload": TenantRoute(
         Role.ADMIN, data={"spreadsheet": Upload("people.csv", b"name,kind\nUploaded,staff\n")}
@@ -84,9 +106,15 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.people.preview": TenantRoute(Role.ADMIN, {"import_id": "import"}),
     "body.people.run_import": TenantRoute(Role.ADMIN, {"import_id": "import"}),
     "body.people.export": TenantRoute(Role.ADMIN, data={"format": "csv"}),
-    "body.rules.index": TenantRoute(Role.MEMBER),
+    "body.rules.index": TenantRoute(
+        Role.MEMBER, budget=Budget(9, "documents", "/m/alpha/b/a1/rules/")
+    ),
     "body.rules.start": TenantRoute(Role.EDITOR),
-    "body.rules.version": TenantRoute(Role.MEMBER, {"version_id": "rule_draft"}),
+    "body.rules.version": TenantRoute(
+        Role.MEMBER,
+        {"version_id": "rule_draft"},
+        budget=Budget(11, "documents", "/m/alpha/b/a1/rules/versions/{rule_consultation}"),
+    ),
     "body.rules.add_section": TenantRoute(
         Role.EDITOR, {"version_id": "rule_draft"}, {"title": "A new section"}
     ),
@@ -112,8 +140,14 @@ BODY_ROUTES: dict[str, TenantRoute] = {
         Role.MEMBER, {"version_id": "rule_adopted"}, {"file_format": "docx"}
     ),
     # A mechanism's charters are read by all its bodies (kinds in SHARED_KINDS)
-    "body.charters.index": TenantRoute(Role.EXTERNAL_EXPERT),
-    "body.charters.version": TenantRoute(Role.EXTERNAL_EXPERT, {"version_id": "charter_published"}),
+    "body.charters.index": TenantRoute(
+        Role.EXTERNAL_EXPERT, budget=Budget(12, "documents", "/m/alpha/b/a1/charters/")
+    ),
+    "body.charters.version": TenantRoute(
+        Role.EXTERNAL_EXPERT,
+        {"version_id": "charter_published"},
+        budget=Budget(16, "documents", "/m/alpha/b/a1/charters/versions/{charter_consultation}"),
+    ),
     "body.charters.comment": TenantRoute(
         Role.EDITOR, {"section_id": "charter_consultation_section"}, {"text": "Agreed"}
     ),
@@ -134,19 +168,35 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     ),
     "body.notices.dismiss": TenantRoute(Role.EXTERNAL_EXPERT, {"notice_id": "own_notice"}),
     # the trail's filter by actor takes a user id
-    "body.audit.events": TenantRoute(Role.ADMIN, query={"actor": "user"}),
+    "body.audit.events": TenantRoute(
+        Role.ADMIN, query={"actor": "user"}, budget=Budget(10, "accounts", "/m/alpha/b/a1/audit/")
+    ),
     "body.audit.export": TenantRoute(Role.ADMIN, form={"actor": "user"}),
     "body.jobs.status": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
     "body.jobs.download": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
 }
 
 COORDINATION_ROUTES: dict[str, TenantRoute] = {
-    "coordination.overview.home": TenantRoute(Role.MEMBER),
-    "coordination.people.overview": TenantRoute(Role.MEMBER),
+    "coordination.overview.home": TenantRoute(
+        Role.MEMBER, budget=Budget(8, "accounts", "/m/alpha/coordination/")
+    ),
+    "coordination.people.overview": TenantRoute(
+        Role.MEMBER,
+        # the session and tenant (6), the bodies, settings, eleven aggregates
+        budget=Budget(17, "people", "/m/alpha/coordination/people/"),
+    ),
     "coordination.people.export": TenantRoute(Role.MEMBER),
-    "coordination.charters.index": TenantRoute(Role.MEMBER),
+    "coordination.charters.index": TenantRoute(
+        Role.MEMBER, budget=Budget(13, "documents", "/m/alpha/coordination/charters/")
+    ),
     "coordination.charters.start": TenantRoute(Role.EDITOR, {"kind": "charter_kind"}),
-    "coordination.charters.version": TenantRoute(Role.MEMBER, {"version_id": "charter_draft"}),
+    "coordination.charters.version": TenantRoute(
+        Role.MEMBER,
+        {"version_id": "charter_draft"},
+        budget=Budget(
+            13, "documents", "/m/alpha/coordination/charters/versions/{charter_consultation}"
+        ),
+    ),
     "coordination.charters.add_section": TenantRoute(
         Role.EDITOR, {"version_id": "charter_draft"}, {"title": "A new section"}
     ),
@@ -191,6 +241,7 @@ class OpenRoute:
     signed_in: bool = False
     objects: dict[str, str] = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    budget: Budget | None = None
 
 
 PUBLIC_ROUTES: dict[str, OpenRoute] = {
@@ -202,7 +253,11 @@ PUBLIC_ROUTES: dict[str, OpenRoute] = {
     "auth.request_reset": OpenRoute(),
     "auth.accept_invitation": OpenRoute(objects={"token": "invitation_token"}),
     "auth.reset_password": OpenRoute(objects={"token": "reset_token"}),
-    "spaces.index": OpenRoute(signed_in=True),
+    "spaces.index": OpenRoute(
+        # the session, the user, their spaces across mechanisms (one query)
+        signed_in=True,
+        budget=Budget(4, "accounts", "/"),
+    ),
     # one of the signed-in person's own open invitations (another person's
     # answers as if it did not exist)
     "spaces.answer_invitation": OpenRoute(
@@ -210,19 +265,19 @@ PUBLIC_ROUTES: dict[str, OpenRoute] = {
     ),
     # a mechanism's public site, for anonymous visitors: public versions only,
     # of the mechanism in the path
-    "public.site.home": OpenRoute(),
-    "public.site.rules": OpenRoute(),
+    "public.site.home": OpenRoute(budget=Budget(5, "accounts", "/m/alpha/")),
+    "public.site.rules": OpenRoute(budget=Budget(7, "documents", "/m/alpha/rules/")),
     "public.site.rule_version": OpenRoute(objects={"version_id": "public_rule"}),
     "public.site.charter_version": OpenRoute(objects={"version_id": "public_charter"}),
-    "account.profile": OpenRoute(signed_in=True),
-    "account.change_password": OpenRoute(signed_in=True),
-    "account.change_email": OpenRoute(signed_in=True),
-    "account.confirm_email": OpenRoute(signed_in=True, objects={"token": "own_email_token"}),
-    "account.sessions_list": OpenRoute(signed_in=True),
-    "account.sign_out_others": OpenRoute(signed_in=True),
-    "account.two_factor": OpenRoute(signed_in=True),
-    "account.new_recovery_codes": OpenRoute(signed_in=True, data={"current": PASSWORD}),
-    "account.turn_off_two_factor": OpenRoute(signed_in=True),
+    "profile.profile": OpenRoute(signed_in=True),
+    "profile.change_password": OpenRoute(signed_in=True),
+    "profile.change_email": OpenRoute(signed_in=True),
+    "profile.confirm_email": OpenRoute(signed_in=True, objects={"token": "own_email_token"}),
+    "profile.sessions_list": OpenRoute(signed_in=True),
+    "profile.sign_out_others": OpenRoute(signed_in=True),
+    "profile.two_factor": OpenRoute(signed_in=True),
+    "profile.new_recovery_codes": OpenRoute(signed_in=True, data={"current": PASSWORD}),
+    "profile.turn_off_two_factor": OpenRoute(signed_in=True),
 }
 
 

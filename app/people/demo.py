@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.demo import mechanism_and_bodies
 from app.extensions import db
 from app.people import services
 from app.people.checks import PersonDraft, PositionDraft
@@ -23,7 +24,6 @@ from app.people.vocabulary import (
     ExpertiseArea as A,
 )
 from tenants.context import Layer, tenant_scope
-from tenants.models import Body, Mechanism
 
 _FIRST = [
     "Ana",
@@ -116,11 +116,8 @@ def _draft(index: int, today: date) -> PersonDraft:
 
 def load_registers(mechanism_slug: str, people_per_body: int = 9) -> int:
     """Fill the registers of a mechanism's bodies that have none yet."""
-    mechanism = db.session.scalars(
-        sa.select(Mechanism).where(Mechanism.slug == mechanism_slug)
-    ).one()
-    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
-        bodies = db.session.scalars(sa.select(Body).order_by(Body.slug)).all()
+    mechanism, by_slug = mechanism_and_bodies(mechanism_slug)
+    bodies = list(by_slug.values())
     today, created = date.today(), 0
     for offset, body in enumerate(bodies):
         with tenant_scope(mechanism.id, body.id, layer=Layer.BODY):

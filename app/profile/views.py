@@ -8,13 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.account.forms import (
-    ChangeEmailForm,
-    ChangePasswordForm,
-    ConfirmCodeForm,
-    PasswordCheckForm,
-    ProfileForm,
-)
 from app.audit.services import record
 from app.auth import sessions, tokens, two_factor
 from app.auth.models import TokenPurpose
@@ -22,14 +15,21 @@ from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.jobs.services import enqueue
 from app.limits import password_checks
-from app.spaces.current import current_spaces
+from app.profile.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmCodeForm,
+    PasswordCheckForm,
+    ProfileForm,
+)
 from tenants.models import User, utcnow
 from tenants.provisioning import ProvisioningError, check_email
+from tenants.spaces import current_spaces
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+bp = Blueprint("profile", __name__, url_prefix="/account")
 
 # Pages a signed-in user may open before enrolling a required second factor.
-ENROLMENT_EXEMPT = {"account.two_factor", "auth.logout", "static"}
+ENROLMENT_EXEMPT = {"profile.two_factor", "auth.logout", "static"}
 
 
 @bp.before_request
@@ -57,8 +57,8 @@ def profile():
         _audit("account.update", f"language={current_user.language or '-'}")
         db.session.commit()
         flash(_("Your account is saved."), "success")
-        return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form), _status(form)
+        return redirect(url_for("profile.profile"))
+    return render_template("profile/profile.html", form=form), _status(form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -80,8 +80,8 @@ def change_password():
                 params={"user_id": current_user.id, "notice": "password_changed"},
             )
             flash(_("Your password is changed; your other sessions are signed out."), "success")
-            return redirect(url_for("account.profile"))
-    return render_template("account/password.html", form=form), _status(form)
+            return redirect(url_for("profile.profile"))
+    return render_template("profile/password.html", form=form), _status(form)
 
 
 @bp.route("/email", methods=["GET", "POST"])
@@ -114,8 +114,8 @@ def change_email():
                 ),
                 "info",
             )
-            return redirect(url_for("account.profile"))
-    return render_template("account/email.html", form=form), _status(form)
+            return redirect(url_for("profile.profile"))
+    return render_template("profile/email.html", form=form), _status(form)
 
 
 @bp.get("/email/<token>")
@@ -128,31 +128,31 @@ def confirm_email(token: str):
     if taken is not None:
         db.session.commit()
         flash(_("Another account already uses this address; yours is unchanged."), "error")
-        return redirect(url_for("account.profile"))
+        return redirect(url_for("profile.profile"))
     old = current_user.email
     current_user.email = row.new_email
     tokens.revoke(current_user)  # links mailed to the old address stop working
     _audit("account.email_change", f"{old} → {row.new_email}")
     db.session.commit()
     flash(_("Your e-mail address is now %(email)s.", email=row.new_email), "success")
-    return redirect(url_for("account.profile"))
+    return redirect(url_for("profile.profile"))
 
 
 @bp.get("/sessions")
 def sessions_list():
     current = sessions.current_row()
     return render_template(
-        "account/sessions.html", rows=sessions.live_sessions(current_user), current=current
+        "profile/sessions.html", rows=sessions.live_sessions(current_user), current=current
     )
 
 
 @bp.post("/sessions/others")
 def sign_out_others():
     ended = sessions.end_all(current_user, keep=sessions.current_row())
-    _audit("account.sign_out_others", f"{ended} sessions ended")
+    _audit("profile.sign_out_others", f"{ended} sessions ended")
     db.session.commit()
     flash(_("Your other sessions are signed out."), "success")
-    return redirect(url_for("account.sessions_list"))
+    return redirect(url_for("profile.sessions_list"))
 
 
 @bp.route("/two-factor", methods=["GET", "POST"], endpoint="two_factor")
@@ -161,7 +161,7 @@ def two_factor_page():
     required = two_factor.is_required(current_user, current_spaces())
     if current_user.has_two_factor:
         return render_template(
-            "account/two_factor.html",
+            "profile/two_factor.html",
             required=required,
             remaining=two_factor.remaining_recovery_codes(current_user),
             check_form=PasswordCheckForm(),
@@ -184,10 +184,10 @@ def two_factor_page():
             enqueue(
                 "auth.send_notice", params={"user_id": current_user.id, "notice": "two_factor_on"}
             )
-            return render_template("account/recovery_codes.html", codes=codes)
+            return render_template("profile/recovery_codes.html", codes=codes)
     uri = two_factor.provisioning_uri(secret, current_user.email)
     return render_template(
-        "account/enrol.html",
+        "profile/enrol.html",
         form=form,
         secret=secret,
         qr=two_factor.qr_code_data_uri(uri),
@@ -205,11 +205,11 @@ def new_recovery_codes():
         and verify_password(current_user, form.current.data)
     ):
         flash(_("This is not your current password."), "error")
-        return redirect(url_for("account.two_factor"))
+        return redirect(url_for("profile.two_factor"))
     codes = two_factor.issue_recovery_codes(current_user)
     _audit("account.recovery_codes_renewed")
     db.session.commit()
-    return render_template("account/recovery_codes.html", codes=codes)
+    return render_template("profile/recovery_codes.html", codes=codes)
 
 
 @bp.post("/two-factor/off")
@@ -226,7 +226,7 @@ def turn_off_two_factor():
         db.session.commit()
         enqueue("auth.send_notice", params={"user_id": current_user.id, "notice": "two_factor_off"})
         flash(_("Two-factor sign-in is off."), "info")
-    return redirect(url_for("account.two_factor"))
+    return redirect(url_for("profile.two_factor"))
 
 
 def require_enrolment():
@@ -239,4 +239,4 @@ def require_enrolment():
     if not two_factor.is_required(current_user, current_spaces()):
         return None
     flash(_("Your account must use two-factor sign-in. Set it up to continue."), "info")
-    return redirect(url_for("account.two_factor"))
+    return redirect(url_for("profile.two_factor"))

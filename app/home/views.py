@@ -10,12 +10,11 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.notices import services as notices
-from app.spaces.current import current_spaces
 from tenants import provisioning
 from tenants.context import aggregate_reads
 from tenants.models import Body, Membership, Role
 from tenants.resolver import requires_role
-from tenants.spaces import invitations_for
+from tenants.spaces import current_spaces, invitations_for
 
 spaces_bp = Blueprint("spaces", __name__)
 body_bp = Blueprint("home", __name__)
@@ -29,7 +28,7 @@ def index():
     if current_user.is_operator and not spaces:
         return redirect(url_for("operator.mechanisms"))
     return render_template(
-        "spaces/index.html", spaces=spaces, invitations=invitations_for(current_user)
+        "home/index.html", spaces=spaces, invitations=invitations_for(current_user)
     )
 
 
@@ -60,7 +59,7 @@ def body_home():
         )
     )
     return render_template(
-        "spaces/body_home.html",
+        "home/body_home.html",
         accounts=accounts,
         notices=notices.open_notices(current_user.id),
         notice_text=notices.text,
@@ -79,4 +78,4 @@ def coordination_home():
                 .group_by(Membership.body_id)
             ).all()
         )
-    return render_template("spaces/coordination_home.html", bodies=bodies, counts=counts)
+    return render_template("home/coordination_home.html", bodies=bodies, counts=counts)

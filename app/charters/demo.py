@@ -1,10 +1,8 @@
-"""Rules and charters for the demo mechanism: an ethics code most bodies
-adopted (one exception, one pending), a coordination agreement in
-consultation, and two bodies' rulebooks at different stages."""
+"""The demo's joint charters: an ethics code most bodies adopted (one
+exception, one pending) and a coordination agreement in consultation."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -19,16 +17,10 @@ from app.charters.models import (
     Outcome,
 )
 from app.charters.services import STARTERS
-from app.documents.vocabulary import (
-    STARTER_SECTIONS,
-    AdoptionMethod,
-    VersionState,
-    Visibility,
-)
+from app.demo import account_id, mechanism_and_bodies
+from app.documents.vocabulary import VersionState, Visibility
 from app.extensions import db
-from app.rules.models import RuleComment, RuleSection, RuleVersion
 from tenants.context import Layer, tenant_scope
-from tenants.models import Body, Mechanism, User, utcnow
 
 ETHICS = {
     0: "Members and staff act with **independence**, **impartiality** and respect for the dignity"
@@ -48,23 +40,14 @@ AGREEMENT = {
     7: "The coordinating body liaises with the UN Subcommittee on Prevention of Torture on behalf"
     " of all bodies.",
 }
-RULES = {
-    0: ("The board decides on visits, reports and the budget; the chair speaks for the body.",
-        ["decides_visits", "decides_reports", "decides_budget", "spokesperson"]),
-    6: ("Visit reports are drafted by the visit lead and approved by the board within six weeks.",
-        ["approves_reports"]),
-}  # fmt: skip
 
 
-def load_documents(mechanism_slug: str) -> int:
-    """Create the demo's charters and rulebooks, once."""
-    mechanism = db.session.scalars(
-        sa.select(Mechanism).where(Mechanism.slug == mechanism_slug)
-    ).one()
+def load_charters(mechanism_slug: str) -> int:
+    """Create the demo's charters and the bodies' decisions on them, once."""
+    mechanism, bodies = mechanism_and_bodies(mechanism_slug)
     with tenant_scope(mechanism.id, layer=Layer.JOB):
         if db.session.scalar(sa.select(Charter.id).limit(1)) is not None:
             return 0
-        bodies = {body.slug: body for body in db.session.scalars(sa.select(Body))}
         today = date.today()
         code = _charter(CharterKind.ETHICS_CODE, ETHICS, VersionState.ADOPTED, today)
         agreement = _charter(
@@ -103,19 +86,13 @@ def load_documents(mechanism_slug: str) -> int:
         db.session.add(
             CharterComment(
                 body_id=bodies["ombuds"].id,
-                author_id=_account("admin@demo.concert.example"),
+                author_id=account_id("admin@demo.concert.example"),
                 section_id=agreement.sections[2].id,
                 text="Two months is too long between meetings during the first year.",
             )
         )
         db.session.commit()
-    created += _rulebook(mechanism, bodies["ombuds"], today, adopted=True)
-    created += _rulebook(mechanism, bodies["hrc"], today, adopted=False)
     return created
-
-
-def _account(email: str) -> int | None:
-    return db.session.scalar(sa.select(User.id).where(User.email == email))
 
 
 def _charter(kind, texts, state, today) -> CharterVersion:
@@ -137,58 +114,3 @@ def _charter(kind, texts, state, today) -> CharterVersion:
     db.session.add(version)
     db.session.flush()
     return version
-
-
-def _rulebook(mechanism: Mechanism, body: Body, today: date, *, adopted: bool) -> int:
-    """Version 1 adopted and public with a draft 2 (``adopted``), or version
-    1 in consultation with a member's comment."""
-    keys = [uuid.uuid4() for _ in STARTER_SECTIONS]
-    with tenant_scope(mechanism.id, body.id, layer=Layer.BODY):
-        states = (
-            [VersionState.ADOPTED, VersionState.DRAFT] if adopted else [VersionState.CONSULTATION]
-        )
-        versions = []
-        for number, state in enumerate(states, start=1):
-            version = RuleVersion(
-                body_id=body.id,
-                number=number,
-                state=state,
-                visibility=Visibility.PUBLIC
-                if state is VersionState.ADOPTED
-                else Visibility.INTERNAL,
-                adopted_on=today - timedelta(days=300) if state is VersionState.ADOPTED else None,
-                adoption_method=AdoptionMethod.FORMAL_DECISION
-                if state is VersionState.ADOPTED
-                else None,
-                act_reference="Order 2025/3" if state is VersionState.ADOPTED else "",
-                created_at=utcnow() - timedelta(days=400 if state is VersionState.ADOPTED else 20),
-            )
-            for index, (area, title) in enumerate(STARTER_SECTIONS):
-                text, questions = RULES.get(index, ("", []))
-                if number == 2 and index == 0:
-                    text = text.replace("the chair speaks", "the chair or a deputy speaks")
-                version.sections.append(
-                    RuleSection(
-                        body_id=body.id,
-                        key=keys[index],
-                        area=area,
-                        title=str(title),
-                        body=text,
-                        questions=questions,
-                        position=index,
-                    )
-                )
-            db.session.add(version)
-            db.session.flush()
-            versions.append(version)
-        if not adopted:
-            db.session.add(
-                RuleComment(
-                    body_id=body.id,
-                    author_id=_account("coordinator@demo.concert.example"),
-                    section_id=versions[0].sections[0].id,
-                    text="Who decides when the board cannot meet in time?",
-                )
-            )
-        db.session.commit()
-    return len(states)

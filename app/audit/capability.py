@@ -1,0 +1,16 @@
+"""A body's audit trail, its export, and the guard that keeps it append-only."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.audit import services
+from app.audit.views import bp
+from app.capabilities import Capability, NavEntry
+from tenants.models import Role
+
+CAPABILITY = Capability(
+    name="audit",
+    blueprints=(("body", bp),),
+    nav=(NavEntry("body", _l("Audit trail"), "body.audit.events", 60, Role.ADMIN),),
+    registers=("app.audit.jobs",),
+    setup=lambda app: services.install(),
+)

@@ -1,0 +1,134 @@
+"""How a capability plugs into Concert, and the one place that reads it.
+
+A capability is a package of ``app/`` with a module ``capability.py`` that
+defines ``CAPABILITY = Capability(...)``. The factory, the layouts and the
+demo loader read these declarations and nothing else, so adding a capability
+touches no file outside its package but a migration
+(``docs/adding-a-capability.md``).
+
+A declaration names its blueprints and the layer each nests in, its
+navigation entries, its commands, what runs once per application, its demo
+loader, and the modules that register themselves on import: jobs and their
+schedules (``app.jobs.registry.job``), notice texts
+(``app.notices.services.text_for``) and document kinds
+(``app.documents.kinds.register``).
+
+Inside a capability, one way of doing each thing:
+- services are the only writers, and record the audit event of what they
+  change; they never commit;
+- views parse the request, find each object by its id through the tenant
+  (``Model.get_scoped_or_404``) and a child through its parent, call a
+  service, commit and answer;
+- jobs load what they need from plain ids, inside the tenant they run for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import click
+from flask import Blueprint, Flask, Request
+
+from tenants.models import Role
+
+# Where a blueprint nests: outside any tenant (sign-in, one's profile, the
+# operator), under a body, under a mechanism's coordination layer, or on a
+# mechanism's public site.
+LAYERS = ("site", "body", "coordination", "public")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    layer: str  # "body" or "coordination": the layout whose navigation shows it
+    label: object  # a lazy string
+    endpoint: str  # e.g. "body.people.index"
+    order: int  # left to right
+    min_role: Role | None = None  # the lowest role that sees it (body layer)
+    # a blueprint whose every page marks this entry as the current one
+    section: str | None = None
+
+    def shown_to(self, role: Role | None) -> bool:
+        return self.min_role is None or (role is not None and role.at_least(self.min_role))
+
+    def is_current(self, request: Request) -> bool:
+        if self.section is not None:
+            return request.blueprint == self.section
+        return request.endpoint == self.endpoint
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    blueprints: tuple[tuple[str, Blueprint], ...] = ()  # (layer, blueprint)
+    nav: tuple[NavEntry, ...] = ()
+    commands: tuple[click.Command, ...] = ()
+    # modules whose import registers jobs, notice texts or document kinds
+    registers: tuple[str, ...] = ()
+    # once per application: request hooks, signal receivers, session events
+    setup: Callable[[Flask], None] | None = None
+    # adds the capability's demo data to a mechanism (by slug), idempotently;
+    # returns how many records it added
+    demo: Callable[[str], int] | None = None
+
+    def __post_init__(self) -> None:
+        for layer, _blueprint in self.blueprints:
+            if layer not in LAYERS:
+                raise ValueError(f"{self.name}: unknown layer {layer!r}")
+        for entry in self.nav:
+            if entry.layer not in ("body", "coordination"):
+                raise ValueError(f"{self.name}: no navigation in layer {entry.layer!r}")
+
+
+@cache
+def declared() -> tuple[Capability, ...]:
+    """Every package of ``app/`` with a ``capability.py``, by name."""
+    import app
+
+    found = []
+    for module in pkgutil.iter_modules(app.__path__):
+        if not module.ispkg:
+            continue
+        name = f"app.{module.name}.capability"
+        if importlib.util.find_spec(name) is None:
+            continue
+        found.append(importlib.import_module(name).CAPABILITY)
+    return tuple(sorted(found, key=lambda capability: capability.name))
+
+
+def install(app: Flask) -> None:
+    """Register every capability with one application."""
+    from tenants.resolver import make_layers
+
+    layers = make_layers()
+    for capability in declared():
+        for module in capability.registers:
+            importlib.import_module(module)
+        if capability.setup is not None:
+            capability.setup(app)
+        for layer, blueprint in capability.blueprints:
+            if layer == "site":
+                app.register_blueprint(blueprint)
+            else:
+                layers[layer].register_blueprint(blueprint)
+        for command in capability.commands:
+            app.cli.add_command(command)
+    # The public site's prefix (/m/<mechanism>) is the shortest: register it
+    # last so that the layers beneath it are matched first.
+    for layer in ("body", "coordination", "public"):
+        app.register_blueprint(layers[layer])
+    app.jinja_env.globals["nav_entries"] = nav_entries
+
+
+def nav_entries(layer: str) -> list[NavEntry]:
+    return sorted(
+        (entry for capability in declared() for entry in capability.nav if entry.layer == layer),
+        key=lambda entry: entry.order,
+    )
+
+
+def demo_loaders() -> list[tuple[str, Callable[[str], int]]]:
+    return [(c.name, c.demo) for c in declared() if c.demo is not None]

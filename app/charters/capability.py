@@ -1,0 +1,24 @@
+"""Joint charters: kept by the coordinator, adopted by each body."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.capabilities import Capability, NavEntry
+from app.charters import coordination, views
+from app.charters.demo import load_charters
+
+CAPABILITY = Capability(
+    name="charters",
+    blueprints=(("body", views.bp), ("coordination", coordination.bp)),
+    nav=(
+        NavEntry("body", _l("Charters"), "body.charters.index", 50),
+        NavEntry(
+            "coordination",
+            _l("Charters"),
+            "coordination.charters.index",
+            20,
+            section="coordination.charters",
+        ),
+    ),
+    registers=("app.charters.reminders", "app.charters.documents"),
+    demo=load_charters,
+)

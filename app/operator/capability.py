@@ -1,0 +1,6 @@
+"""The platform operator's provisioning of mechanisms and bodies."""
+
+from app.capabilities import Capability
+from app.operator.views import bp
+
+CAPABILITY = Capability(name="operator", blueprints=(("site", bp),))

@@ -1,0 +1,20 @@
+"""The people register: a body's members and staff, imports, figures."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.capabilities import Capability, NavEntry
+from app.people import coordination, views
+from app.people.demo import load_registers
+from tenants.models import Role
+
+CAPABILITY = Capability(
+    name="people",
+    blueprints=(("body", views.bp), ("coordination", coordination.bp)),
+    nav=(
+        NavEntry("body", _l("People"), "body.people.index", 10, Role.MEMBER),
+        NavEntry("body", _l("Figures"), "body.people.dashboard", 20, Role.MEMBER),
+        NavEntry("coordination", _l("People"), "coordination.people.overview", 10),
+    ),
+    registers=("app.people.jobs", "app.people.reminders"),
+    demo=load_registers,
+)
