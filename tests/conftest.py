@@ -248,3 +248,12 @@ def _no_tenant_leaks():
     tenant_context.clear()
     yield
     tenant_context.clear()
+
+
+@pytest.fixture
+def world(app):
+    """Two mechanisms (alpha: a1, a2; beta: b1), an account of each role in
+    each body, and an object of each capability in each (``tests/world.py``)."""
+    from tests.world import build_world
+
+    return build_world()

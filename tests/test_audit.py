@@ -16,12 +16,6 @@ from app.extensions import db
 from tenants import tenant_scope
 from tenants.context import Layer, raw_sql
 from tests.support import sign_in
-from tests.world import build_world
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 def _add_events(world, body: str, count: int, action: str = "test.bulk", days_ago: int = 0):

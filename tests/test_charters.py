@@ -8,7 +8,6 @@ import logging
 import re
 import uuid
 
-import pytest
 import sqlalchemy as sa
 
 from app.charters.models import (
@@ -21,21 +20,8 @@ from app.documents.vocabulary import VersionState
 from app.extensions import db
 from app.notices.models import Notice
 from tenants.context import Layer, tenant_scope
-from tests.support import sign_in
-from tests.world import build_world
 
 COORDINATION = "/m/alpha/coordination/charters"
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
-
-
-def _as(app, world, body: str, role: str):
-    client = app.test_client()
-    sign_in(client, world.account(body, role))
-    return client
 
 
 def _body(body: str) -> str:
@@ -54,7 +40,7 @@ def _version(world, version_id) -> CharterVersion:
 def _publish_new_code(app, world, text: str = "Do no harm, ever.") -> str:
     """The coordinator drafts version 3 of the ethics code and publishes it
     (version 2, in consultation in the world, goes back to drafting first)."""
-    coordinator = _as(app, world, "a1", "admin")
+    coordinator = world.client(app, "a1", "admin")
     consultation = world.charters["alpha"]["charter_consultation"]
     coordinator.post(f"{COORDINATION}/versions/{consultation}/draft")
     section = world.charters["alpha"]["charter_consultation_section"]
@@ -74,18 +60,18 @@ def _publish_new_code(app, world, text: str = "Do no harm, ever.") -> str:
 def test_bodies_comment_in_consultation_and_only_they_and_the_coordinator_see_it(app, world):
     consultation = world.charters["alpha"]["charter_consultation"]
     section = world.charters["alpha"]["charter_consultation_section"]
-    editor = _as(app, world, "a2", "editor")
+    editor = world.client(app, "a2", "editor")
     response = editor.post(
         f"{_body('a2')}/sections/{section}/comments", data={"text": "Name the SPT liaison."}
     )
     assert response.status_code == 302
     # a member may read but not comment
-    member = _as(app, world, "a2", "member")
+    member = world.client(app, "a2", "member")
     assert (
         member.post(f"{_body('a2')}/sections/{section}/comments", data={"text": "x"}).status_code
         == 403
     )
-    coordinator = _as(app, world, "a1", "editor")
+    coordinator = world.client(app, "a1", "editor")
     page = coordinator.get(f"{COORDINATION}/versions/{consultation}").get_data(as_text=True)
     assert "Name the SPT liaison." in page and "Comment of a2" in page
     # the coordinating body's own space shows only its own comments
@@ -107,7 +93,7 @@ def test_bodies_comment_in_consultation_and_only_they_and_the_coordinator_see_it
 
 def test_a_body_never_sees_the_coordinators_drafts(app, world):
     draft = world.charters["alpha"]["charter_draft"]
-    admin = _as(app, world, "a2", "admin")
+    admin = world.client(app, "a2", "admin")
     assert admin.get(f"{_body('a2')}/versions/{draft}").status_code == 404
     assert admin.get(f"{_body('a2')}/versions/{draft}/print").status_code == 404
     section = world.charters["alpha"]["charter_draft_section"]
@@ -138,7 +124,7 @@ def test_publishing_asks_every_body_to_adopt_by_mail_and_notice(app, world, capl
     ]
     assert len(mails) == 2
     # the body admin's home shows the notice
-    home = _as(app, world, "a2", "admin").get("/m/alpha/b/a2/").get_data(as_text=True)
+    home = world.client(app, "a2", "admin").get("/m/alpha/b/a2/").get_data(as_text=True)
     assert "awaits your body" in home
     # beta's bodies heard nothing
     with tenant_scope(world.mechanisms["beta"].id, world.bodies["b1"].id, layer=Layer.BODY):
@@ -149,7 +135,7 @@ def test_publishing_asks_every_body_to_adopt_by_mail_and_notice(app, world, capl
 
 def test_adoption_and_exception_body_by_body_on_the_board(app, world):
     version_id = _publish_new_code(app, world)
-    admin_a2 = _as(app, world, "a2", "admin")
+    admin_a2 = world.client(app, "a2", "admin")
     # an exception needs its reason; nothing is recorded without it
     refused = admin_a2.post(
         f"{_body('a2')}/versions/{version_id}/adopt",
@@ -169,7 +155,7 @@ def test_adoption_and_exception_body_by_body_on_the_board(app, world):
         data={"outcome": "exception", "decided_on": "2026-03-05", "reason": "Our statute differs."},
     )
     assert response.status_code == 302
-    board = _as(app, world, "a1", "member").get(f"{COORDINATION}/").get_data(as_text=True)
+    board = world.client(app, "a1", "member").get(f"{COORDINATION}/").get_data(as_text=True)
     assert "Our statute differs." in board and "waiting since" in board.lower()
     code = board.split('id="charter-ethics_code"')[1].split("</section>")[0]
     a2_row = code.split('<th scope="row">Body a2</th>')[1].split("</tr>")[0]
@@ -190,7 +176,7 @@ def test_adoption_and_exception_body_by_body_on_the_board(app, world):
     assert [(r.outcome, r.reference, r.reason) for r in rows] == [
         (Outcome.ADOPTED, "Board 7/2026", "")
     ]
-    board = _as(app, world, "a1", "member").get(f"{COORDINATION}/").get_data(as_text=True)
+    board = world.client(app, "a1", "member").get(f"{COORDINATION}/").get_data(as_text=True)
     code = board.split('id="charter-ethics_code"')[1].split("</section>")[0]
     a1_row = code.split('<th scope="row">Body a1</th>')[1].split("</tr>")[0]
     a2_row = code.split('<th scope="row">Body a2</th>')[1].split("</tr>")[0]
@@ -198,7 +184,7 @@ def test_adoption_and_exception_body_by_body_on_the_board(app, world):
     assert "version 1" in a1_row and "not adopted" in a1_row and "2026" in a1_row
     # only an admin records; only the published version can be adopted
     assert (
-        _as(app, world, "a2", "editor")
+        world.client(app, "a2", "editor")
         .get(f"{_body('a2')}/versions/{version_id}/adopt")
         .status_code
         == 403
@@ -212,16 +198,16 @@ def test_adoption_and_exception_body_by_body_on_the_board(app, world):
 
 def test_reminders_go_only_to_bodies_that_have_not_decided(app, world, caplog):
     version_id = _publish_new_code(app, world)
-    _as(app, world, "a2", "admin").post(
+    world.client(app, "a2", "admin").post(
         f"{_body('a2')}/versions/{version_id}/adopt",
         data={"outcome": "adopted", "decided_on": "2026-03-05"},
     )
     caplog.clear()
     caplog.set_level(logging.INFO, logger="concert.mail")
     # an editor of the coordinating body may not send them; an admin may
-    coordinator = _as(app, world, "a1", "editor")
+    coordinator = world.client(app, "a1", "editor")
     assert coordinator.post(f"{COORDINATION}/versions/{version_id}/remind").status_code == 403
-    _as(app, world, "a1", "admin").post(f"{COORDINATION}/versions/{version_id}/remind")
+    world.client(app, "a1", "admin").post(f"{COORDINATION}/versions/{version_id}/remind")
     mails = [
         r.getMessage() for r in caplog.records if "has not recorded its adoption" in r.getMessage()
     ]
@@ -230,7 +216,7 @@ def test_reminders_go_only_to_bodies_that_have_not_decided(app, world, caplog):
 
 def test_people_of_an_adopting_body_acknowledge_the_ethics_code(app, world, caplog):
     version_id = _publish_new_code(app, world)
-    admin = _as(app, world, "a2", "admin")
+    admin = world.client(app, "a2", "admin")
     admin.post(
         f"{_body('a2')}/versions/{version_id}/adopt",
         data={"outcome": "adopted", "decided_on": "2026-03-05"},
@@ -241,7 +227,7 @@ def test_people_of_an_adopting_body_acknowledge_the_ethics_code(app, world, capl
             sa.select(Notice.user_id).where(Notice.kind == "charters.acknowledge")
         ).all()
     assert len(asked) == 5  # four roles and the spare member
-    expert = _as(app, world, "a2", "external_expert")
+    expert = world.client(app, "a2", "external_expert")
     page = expert.get(f"{_body('a2')}/versions/{version_id}").get_data(as_text=True)
     assert "I have read the ethics code" in page
     assert expert.post(f"{_body('a2')}/versions/{version_id}/acknowledge").status_code == 302
@@ -268,19 +254,19 @@ def test_people_of_an_adopting_body_acknowledge_the_ethics_code(app, world, capl
         rows = db.session.scalars(CharterAcknowledgement.scoped_select()).all()
     assert len(rows) == 1
     # a body that has not adopted this version: nothing to acknowledge
-    a1 = _as(app, world, "a1", "member")
+    a1 = world.client(app, "a1", "member")
     assert a1.post(f"{_body('a1')}/versions/{version_id}/acknowledge").status_code == 404
 
 
 def test_the_ethics_code_version_differences(app, world):
     version_id = _publish_new_code(app, world, text="Text 2 and do no harm")
     older = world.charters["alpha"]["charter_published"]
-    member = _as(app, world, "a2", "member")
+    member = world.client(app, "a2", "member")
     html = member.get(f"{_body('a2')}/compare?from={older}&to={version_id}").get_data(as_text=True)
     assert "<del>1</del><ins>2 and do no harm</ins>" in html
     # a version of another charter does not compare
     draft = world.charters["alpha"]["charter_draft"]
-    coordinator = _as(app, world, "a1", "member")
+    coordinator = world.client(app, "a1", "member")
     assert coordinator.get(f"{COORDINATION}/compare?from={older}&to={draft}").status_code == 404
 
 
@@ -300,7 +286,7 @@ def test_public_site_shows_public_charters_only(app, world):
 
 
 def test_one_working_version_per_charter(app, world):
-    coordinator = _as(app, world, "a1", "editor")
+    coordinator = world.client(app, "a1", "editor")
     # the ethics code has version 2 in consultation: no new draft
     coordinator.post(f"{COORDINATION}/ethics_code/versions")
     with tenant_scope(world.mechanisms["alpha"].id, layer=Layer.JOB):
@@ -320,7 +306,7 @@ def test_weekly_reminders_go_to_bodies_still_undecided_after_a_week(app, world):
     from tenants.models import utcnow
 
     version_id = _publish_new_code(app, world)
-    _as(app, world, "a2", "admin").post(
+    world.client(app, "a2", "admin").post(
         f"{_body('a2')}/versions/{version_id}/adopt",
         data={"outcome": "adopted", "decided_on": "2026-03-05"},
     )

@@ -17,11 +17,6 @@ from tenants.context import Layer, Tenant
 from tests.world import build_world
 
 
-@pytest.fixture
-def world(app):
-    return build_world()
-
-
 def _run(run: AnyRun) -> AnyRun:
     """The run as the database has it now (read in its tenant, or as the
     platform's)."""

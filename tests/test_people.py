@@ -20,21 +20,8 @@ from app.people.checks import months_between
 from app.people.models import Person, PersonPosition, TermReminder
 from app.people.vocabulary import Employment, ExpertiseArea, Gender, PersonKind, Sector
 from tenants.context import Layer, tenant_scope
-from tests.support import sign_in
-from tests.world import build_world
 
 BASE = "/m/alpha/b/a1/people"
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
-
-
-def _as(app, world, role: str, body: str = "a1"):
-    client = app.test_client()
-    sign_in(client, world.account(body, role))
-    return client
 
 
 def _csrf(client, url: str) -> str:
@@ -90,7 +77,7 @@ def _count(model, world, body="a1", *where) -> int:
 
 
 def test_seconded_staff_cannot_be_leadership(app, world):
-    client = _as(app, world, "editor")
+    client = world.client(app, "a1", "editor")
     data = _staff_form(csrf_token=_csrf(client, f"{BASE}/new"))
     response = client.post(f"{BASE}/new", data=data)
     assert response.status_code == 422
@@ -118,7 +105,7 @@ def test_seconded_staff_cannot_be_leadership(app, world):
 
 
 def test_recruited_staff_may_be_leadership_and_kind_fields_are_cleared(app, world):
-    client = _as(app, world, "editor")
+    client = world.client(app, "a1", "editor")
     data = _staff_form(
         csrf_token=_csrf(client, f"{BASE}/new"), employment="recruited", term_end="2030-01-01"
     )
@@ -156,13 +143,13 @@ def test_short_secondments_are_flagged_against_the_bodys_threshold(app, world):
         secondment_end=date(2028, 1, 1),
         **seconded,
     )
-    client = _as(app, world, "member")
+    client = world.client(app, "a1", "member")
     page = client.get(f"{BASE}/{short.id}").get_data(as_text=True)
     assert "secondment not long-term" in page
     dashboard = client.get(f"{BASE}/dashboard").get_data(as_text=True)
     assert "Secondments shorter than 24 months: 1" in dashboard
 
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a1", "admin")
     token = _csrf(admin, f"{BASE}/settings")
     assert (
         admin.post(
@@ -201,7 +188,7 @@ def test_current_positions_in_incompatible_sectors_are_flagged(app, world):
             {"employer": "University", "sector": Sector.ACADEMIA},
         ],
     )
-    client = _as(app, world, "member")
+    client = world.client(app, "a1", "member")
     assert "incompatible current position" in client.get(f"{BASE}/{flagged.id}").get_data(
         as_text=True
     )
@@ -222,14 +209,14 @@ def test_seconded_leadership_that_got_in_anyway_is_flagged(app, world):
         seconded_from="Army",
         leadership=True,
     )
-    dashboard = _as(app, world, "member").get(f"{BASE}/dashboard").get_data(as_text=True)
+    dashboard = world.client(app, "a1", "member").get(f"{BASE}/dashboard").get_data(as_text=True)
     assert "Seconded staff in leadership positions: 1" in dashboard
     assert "seconded, in leadership" in dashboard
 
 
 def test_an_ended_term_shows_as_such(app, world):
     person = _person(world, name="Past term", term_end=date.today() - timedelta(days=3))
-    client = _as(app, world, "member")
+    client = world.client(app, "a1", "member")
     assert "term ended" in client.get(f"{BASE}/{person.id}").get_data(as_text=True)
     assert "Members whose term has ended: 1" in client.get(f"{BASE}/dashboard").get_data(
         as_text=True
@@ -237,7 +224,7 @@ def test_an_ended_term_shows_as_such(app, world):
 
 
 def test_missing_legal_or_medical_expertise_is_warned(app, world):
-    client = _as(app, world, "member")
+    client = world.client(app, "a1", "member")
     page = client.get(f"{BASE}/dashboard").get_data(as_text=True)
     assert "no legal expertise" in page.lower() or "has legal expertise" in page
     assert "medical expertise" in page
@@ -253,9 +240,9 @@ def test_only_the_person_and_admins_see_gender_and_minority(app, world):
     linked = world.users[world.account("a1", "member")]
     person = _person(world, name="Dana", gender=Gender.WOMAN, user_id=linked.id)
     url = f"{BASE}/{person.id}"
-    assert "Woman" in _as(app, world, "admin").get(url).get_data(as_text=True)
-    assert "Woman" in _as(app, world, "member").get(url).get_data(as_text=True)  # herself
-    editor = _as(app, world, "editor")
+    assert "Woman" in world.client(app, "a1", "admin").get(url).get_data(as_text=True)
+    assert "Woman" in world.client(app, "a1", "member").get(url).get_data(as_text=True)  # herself
+    editor = world.client(app, "a1", "editor")
     assert "Woman" not in editor.get(url).get_data(as_text=True)
     assert 'name="gender"' not in editor.get(f"{url}/edit").get_data(as_text=True)
     # an editor's save leaves the declaration as it was, even if the field is forged
@@ -276,7 +263,7 @@ def test_only_the_person_and_admins_see_gender_and_minority(app, world):
 def test_a_person_declares_their_own_sensitive_fields(app, world):
     member = world.users[world.account("a1", "member")]
     person = _person(world, name="Eli", user_id=member.id)
-    client = _as(app, world, "member")
+    client = world.client(app, "a1", "member")
     page = client.get(f"{BASE}/me")
     assert "Eli" in page.get_data(as_text=True)
     token = _csrf(client, f"{BASE}/me")
@@ -293,14 +280,14 @@ def test_a_person_declares_their_own_sensitive_fields(app, world):
         ).one()
         assert "other" not in event.summary and "yes" not in event.summary
     # someone without an entry is told so
-    unlinked = _as(app, world, "editor").get(f"{BASE}/me").get_data(as_text=True)
+    unlinked = world.client(app, "a1", "editor").get(f"{BASE}/me").get_data(as_text=True)
     assert "not linked to an entry" in unlinked
 
 
 def test_an_account_is_linked_to_one_person_only(app, world):
     member = world.users[world.account("a1", "member")]
     _person(world, name="First", user_id=member.id)
-    client = _as(app, world, "admin")
+    client = world.client(app, "a1", "admin")
     data = {
         "csrf_token": _csrf(client, f"{BASE}/new"),
         "kind": "member",
@@ -322,7 +309,7 @@ def test_an_account_is_linked_to_one_person_only(app, world):
 def test_the_later_of_two_saves_is_refused_and_its_text_kept(app, world):
     person = _person(world, name="Shared entry")
     edit = f"{BASE}/{person.id}/edit"
-    first, second = _as(app, world, "editor"), _as(app, world, "admin")
+    first, second = world.client(app, "a1", "editor"), world.client(app, "a1", "admin")
     first_token, second_token = _csrf(first, edit), _csrf(second, edit)
     common = {"kind": "member", "version": str(person.version)}
     response = first.post(edit, data={**common, "csrf_token": first_token, "name": "By first"})
@@ -341,7 +328,7 @@ def test_the_later_of_two_saves_is_refused_and_its_text_kept(app, world):
 
 def test_end_of_service_keeps_the_entry_as_history(app, world):
     person = _person(world, name="Leaving", start_date=date(2020, 1, 1))
-    client = _as(app, world, "editor")
+    client = world.client(app, "a1", "editor")
     url = f"{BASE}/{person.id}"
     token = _csrf(client, url)
     refused = client.post(f"{url}/end", data={"csrf_token": token, "end_date": "2019-01-01"})
@@ -358,7 +345,7 @@ def test_end_of_service_keeps_the_entry_as_history(app, world):
 
 def test_ending_service_without_a_reason_field_is_no_server_error(app, world):
     person = _person(world, name="Quiet", start_date=date(2020, 1, 1))
-    client = _as(app, world, "editor")
+    client = world.client(app, "a1", "editor")
     url = f"{BASE}/{person.id}"
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     response = client.post(
@@ -370,7 +357,7 @@ def test_ending_service_without_a_reason_field_is_no_server_error(app, world):
 
 def test_positions_are_added_edited_and_removed(app, world):
     person = _person(world, name="Worker")
-    client = _as(app, world, "editor")
+    client = world.client(app, "a1", "editor")
     url = f"{BASE}/{person.id}"
     token = _csrf(client, url)
     bad = client.post(
@@ -422,7 +409,7 @@ def test_filters_and_search(app, world):
     _person(world, name="Yan Doctor", areas=[ExpertiseArea.GENERAL_MEDICINE])
     _person(world, name="Xia Staff", kind=PersonKind.STAFF, employment=Employment.RECRUITED)
     _person(world, name="Wes 100%_ Expert", kind=PersonKind.EXPERT)
-    client = _as(app, world, "member")
+    client = world.client(app, "a1", "member")
 
     def names(query: str) -> set[str]:
         page = client.get(f"{BASE}/?{query}").get_data(as_text=True)
@@ -442,7 +429,7 @@ def test_filters_and_search(app, world):
 
 
 def test_language_filter_ignores_case(app, world):
-    client = _as(app, world, "editor")
+    client = world.client(app, "a1", "editor")
     data = {
         "csrf_token": _csrf(client, f"{BASE}/new"),
         "kind": "expert",
@@ -461,7 +448,7 @@ def test_language_filter_ignores_case(app, world):
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_register_is_exported_and_the_export_audited(app, world, file_format):
     _person(world, name="=HYPERLINK(evil)", gender=Gender.MAN, areas=[ExpertiseArea.LAW])
-    client = _as(app, world, "admin")
+    client = world.client(app, "a1", "admin")
     token = _csrf(client, f"{BASE}/")
     response = client.post(f"{BASE}/export", data={"csrf_token": token, "format": file_format})
     assert response.status_code == 302
@@ -501,9 +488,11 @@ def test_term_reminders_go_out_90_and_30_days_before_once_each(app, world, caplo
     assert "Terminal" in caplog.text and "Far" not in caplog.text
     assert enqueue("people.daily").result == {"reminders": 0}  # once
 
-    home = _as(app, world, "admin").get("/m/alpha/b/a1/").get_data(as_text=True)
+    home = world.client(app, "a1", "admin").get("/m/alpha/b/a1/").get_data(as_text=True)
     assert "The term of Terminal ends on" in home
-    assert "Terminal" not in _as(app, world, "editor").get("/m/alpha/b/a1/").get_data(as_text=True)
+    assert "Terminal" not in world.client(app, "a1", "editor").get("/m/alpha/b/a1/").get_data(
+        as_text=True
+    )
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):
         due = reminders.due(person.term_end - timedelta(days=25))
         assert [(row.id, days) for row, days in due] == [(person.id, 30)]
@@ -514,9 +503,9 @@ def test_term_reminders_go_out_90_and_30_days_before_once_each(app, world, caplo
 def test_a_notice_is_dismissed_by_its_reader_only(app, world):
     email = world.account("a1", "admin")
     notice_id = world.notices[email]
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a1", "admin")
     token = _csrf(admin, "/m/alpha/b/a1/")
-    other = _as(app, world, "editor")
+    other = world.client(app, "a1", "editor")
     url = f"/m/alpha/b/a1/notices/{notice_id}/dismiss"
     assert other.post(url, data={"csrf_token": _csrf(other, "/m/alpha/b/a1/")}).status_code == 404
     assert admin.post(url, data={"csrf_token": token}).status_code == 302

@@ -7,18 +7,10 @@ import csv
 import io
 import re
 
-import pytest
-
 from app.people.figures import Shown, small, suppress
 from app.people.vocabulary import ExpertiseArea, Gender, Minority
 from tests.growth import people
 from tests.support import sign_in
-from tests.world import build_world
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 def test_counts_below_five_are_hidden_with_whatever_would_give_them_away():

@@ -15,15 +15,9 @@ from app.people.models import PeopleImport, Person
 from app.people.vocabulary import Employment, ExpertiseArea, Gender
 from tenants.context import Layer, tenant_scope
 from tests.support import sign_in
-from tests.world import build_world
 
 BASE = "/m/alpha/b/a1/people"
 HEADER = "name,kind,position,leadership,employment,seconded_from,expertise,languages,gender,term_end,account_email,current_employer,current_sector\n"  # noqa: E501
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from tests.growth import GROWTH
 from tests.isolation.routes import BODY_ROUTES, COORDINATION_ROUTES, PUBLIC_ROUTES
 from tests.support import assert_max_queries, count_queries, sign_in
-from tests.world import build_world
 
 BUDGETS = {
     endpoint: route.budget
@@ -17,11 +16,6 @@ BUDGETS = {
     for endpoint, route in routes.items()
     if route.budget is not None
 }
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @pytest.mark.parametrize("endpoint", sorted(BUDGETS))

@@ -16,16 +16,10 @@ from tenants.models import Body, Membership
 from tenants.scoping import sharing_of, tenant_models
 from tenants.sharing import SETTINGS, fingerprint
 from tests.test_schema import GLOBAL_TABLES
-from tests.world import build_world
 
 pytestmark = pytest.mark.postgresql
 
 PLATFORM_TABLES = ("platform_audit_events", "platform_job_runs")  # rows of no tenant
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 def _as_app(sql: str, mechanism_id=None, user_id=None, body_id=None, layer="", **params):

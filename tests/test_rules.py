@@ -26,17 +26,6 @@ from tests.world import build_world
 BASE = "/m/alpha/b/a2/rules"
 
 
-@pytest.fixture
-def world(app):
-    return build_world()
-
-
-def _as(app, world, role: str, body: str = "a2"):
-    client = app.test_client()
-    sign_in(client, world.account(body, role))
-    return client
-
-
 def _fresh(model, object_id, world, body: str = "a2"):
     mechanism = world.mechanism_of(body)
     with tenant_scope(mechanism.id, world.bodies[body].id, layer=Layer.BODY):
@@ -83,7 +72,7 @@ def _clear_rulebook(world, body: str = "a2") -> None:
 
 def test_first_draft_starts_from_the_toolkit_topics_and_the_checklist(app, world):
     _clear_rulebook(world)
-    editor = _as(app, world, "editor")
+    editor = world.client(app, "a2", "editor")
     version_id = _start(editor)
     html = editor.get(f"{BASE}/versions/{version_id}").get_data(as_text=True)
     for area in ("Roles and responsibilities", "Procedures", "Working methods"):
@@ -116,7 +105,7 @@ def test_a_specialised_body_alone_gets_only_the_common_questions(app, world):
 
 def test_a_section_marked_as_answering_ticks_the_question(app, world):
     _clear_rulebook(world)
-    editor = _as(app, world, "editor")
+    editor = world.client(app, "a2", "editor")
     version_id = _start(editor)
     section_id = _section_ids(editor, version_id)[0]
     response = editor.post(
@@ -142,7 +131,7 @@ def test_a_section_marked_as_answering_ticks_the_question(app, world):
 
 def test_lifecycle_moves_only_as_allowed(app, world):
     _clear_rulebook(world)
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a2", "admin")
     first = _start(admin)
     # one working version at a time
     assert admin.post(f"{BASE}/versions").status_code == 302
@@ -217,7 +206,7 @@ def test_the_lifecycle_table_itself():
 
 def test_adoption_needs_a_date_not_in_the_future(app, world):
     _clear_rulebook(world)
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a2", "admin")
     first = _start(admin)
     response = admin.post(
         f"{BASE}/versions/{first}/adopt",
@@ -231,8 +220,8 @@ def test_adoption_needs_a_date_not_in_the_future(app, world):
 
 def test_a_stale_save_is_refused_and_the_text_kept(app, world):
     _clear_rulebook(world)
-    first_editor = _as(app, world, "editor")
-    second_editor = _as(app, world, "admin")
+    first_editor = world.client(app, "a2", "editor")
+    second_editor = world.client(app, "a2", "admin")
     version_id = _start(first_editor)
     section_id = _section_ids(first_editor, version_id)[0]
     form = {"title": "Who decides", "area": "roles", "revision": "1"}
@@ -263,7 +252,7 @@ def test_a_stale_save_is_refused_and_the_text_kept(app, world):
 
 def test_members_comment_during_consultation_and_editors_answer(app, world):
     _clear_rulebook(world)
-    admin, member = _as(app, world, "admin"), _as(app, world, "member")
+    admin, member = world.client(app, "a2", "admin"), world.client(app, "a2", "member")
     version_id = _start(admin)
     section_id = _section_ids(admin, version_id)[0]
     # no comments on a draft
@@ -289,14 +278,14 @@ def test_members_comment_during_consultation_and_editors_answer(app, world):
     assert (
         member.post(f"{BASE}/comments/{comment_id}/answer", data={"answer": "x"}).status_code == 403
     )
-    editor = _as(app, world, "editor")
+    editor = world.client(app, "a2", "editor")
     editor.post(f"{BASE}/comments/{comment_id}/answer", data={"answer": "Done.", "resolved": "y"})
     comment = _fresh(RuleComment, comment_id, world)
     assert comment.answer == "Done." and comment.resolved
     html = member.get(f"{BASE}/versions/{version_id}").get_data(as_text=True)
     assert "Add the deputy." in html and "Done." in html and "resolved" in html
     # another body of the mechanism never sees them (the matrix checks the routes)
-    a1 = _as(app, world, "admin", "a1")
+    a1 = world.client(app, "a1", "admin")
     assert a1.get(f"/m/alpha/b/a1/rules/versions/{version_id}").status_code == 404
 
 
@@ -314,7 +303,7 @@ def test_differences_are_word_by_word():
 
 def test_compare_shows_added_removed_and_changed_sections(app, world):
     _clear_rulebook(world)
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a2", "admin")
     first = _start(admin)
     ids = _section_ids(admin, first)
     admin.post(
@@ -376,7 +365,7 @@ def test_markdown_is_sanitised():
 
 def test_a_section_with_script_is_shown_without_it(app, world):
     _clear_rulebook(world)
-    editor = _as(app, world, "editor")
+    editor = world.client(app, "a2", "editor")
     version_id = _start(editor)
     section_id = _section_ids(editor, version_id)[0]
     editor.post(
@@ -395,7 +384,7 @@ def test_a_section_with_script_is_shown_without_it(app, world):
 
 def test_only_public_adopted_versions_reach_the_public_site(app, world):
     _clear_rulebook(world)
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a2", "admin")
     public = app.test_client()
     first = _start(admin)
     ids = _section_ids(admin, first)
@@ -436,7 +425,7 @@ def test_only_public_adopted_versions_reach_the_public_site(app, world):
 @pytest.mark.parametrize("file_format", ["pdf", "docx"])
 def test_export_runs_as_a_job_and_is_audited(app, world, file_format):
     _clear_rulebook(world)
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a2", "admin")
     version_id = _start(admin)
     section_id = _section_ids(admin, version_id)[0]
     admin.post(
@@ -448,7 +437,7 @@ def test_export_runs_as_a_job_and_is_audited(app, world, file_format):
             "revision": "1",
         },
     )
-    member = _as(app, world, "member")
+    member = world.client(app, "a2", "member")
     response = member.post(
         f"{BASE}/versions/{version_id}/export", data={"file_format": file_format}
     )
@@ -474,7 +463,7 @@ def test_export_runs_as_a_job_and_is_audited(app, world, file_format):
 
 
 def test_print_view_is_standalone_and_complete(app, world):
-    member = _as(app, world, "member")
+    member = world.client(app, "a2", "member")
     adopted = world.rules["a2"]["rule_adopted"]
     response = member.get(f"{BASE}/versions/{adopted}/print")
     html = response.get_data(as_text=True)
@@ -485,7 +474,7 @@ def test_print_view_is_standalone_and_complete(app, world):
 
 def test_every_write_leaves_an_audit_event(app, world):
     _clear_rulebook(world)
-    admin = _as(app, world, "admin")
+    admin = world.client(app, "a2", "admin")
     version_id = _start(admin)
     admin.post(f"{BASE}/versions/{version_id}/consultation")
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a2"].id, layer=Layer.BODY):

@@ -15,12 +15,6 @@ from app.jobs.models import JobOutput
 from tenants import TenantError, aggregate_reads, tenant_scope, unscoped
 from tenants.context import Layer, raw_sql
 from tenants.models import Body, Membership, User
-from tests.world import build_world
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 def _fresh():

@@ -12,11 +12,6 @@ from tests.support import csrf_token_from, next_code, sign_in
 from tests.world import build_world
 
 
-@pytest.fixture
-def world(app):
-    return build_world()
-
-
 def test_every_html_response_carries_the_security_headers(app, world):
     client = app.test_client()
     for url in ("/login", "/m/alpha/", "/nowhere"):

@@ -31,7 +31,7 @@ from app.rules.models import RuleComment, RuleSection, RuleVersion
 from app.rules.vocabulary import RuleArea
 from tenants.context import Layer, tenant_scope
 from tenants.models import Body, Mechanism, Role, User
-from tests.support import add_member, make_body, make_mechanism, make_user
+from tests.support import add_member, make_body, make_mechanism, make_user, sign_in
 
 ROLES = [Role.ADMIN, Role.EDITOR, Role.MEMBER, Role.EXTERNAL_EXPERT]
 
@@ -56,6 +56,12 @@ class World:
 
     def account(self, body: str, role: Role | str) -> str:
         return f"{body}-{Role(role).value}@test.example"
+
+    def client(self, app, body: str, role: Role | str):
+        """A test client signed in as the account of this role in this body."""
+        client = app.test_client()
+        sign_in(client, self.account(body, role))
+        return client
 
     def mechanism_of(self, body: str) -> Mechanism:
         return self.mechanisms["alpha" if body.startswith("a") else "beta"]

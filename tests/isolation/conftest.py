@@ -7,15 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.isolation.matrix import COMPLETED, Matrix
-from tests.world import build_world
 
 # Checks what the whole matrix did: runs after every other test.
 LAST = "test_every_endpoint_answered_some_request_with_success"
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @pytest.fixture
