@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -23,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
+from app.bounds import paginate
 from app.extensions import db
 from app.jobs.services import enqueue
 from app.people import figures, importing, services, tabular
@@ -70,11 +70,7 @@ def index():
         (name, name) for name in sorted(figures.spellings().values(), key=str.casefold)
     ]
     filters.validate()
-    page = db.paginate(
-        _filtered(filters, today).order_by(Person.name, Person.id),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(_filtered(filters, today).order_by(Person.name, Person.id))
     threshold = services.secondment_months()
     return render_template(
         "people/index.html",
