@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ MESSAGES = {
 
 
 def _render(status: int, title=None, message=None):
+    _fresh_transaction()
     default_title, default_message = MESSAGES.get(status, MESSAGES[500])
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return (
@@ -40,13 +43,36 @@ def _render(status: int, title=None, message=None):
     )
 
 
+def _fresh_transaction() -> None:
+    """The page renders in a transaction of its own, whatever state the
+    request left its one in (on PostgreSQL, a statement the database refused
+    aborts the transaction: the layout's queries would fail too). What the
+    request had not committed was not meant to be kept once it failed."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone: the pool gives another
+        log.exception("rolling back before an error page")
+        db.session.remove()
+
+
 TENANT_LAYERS = ("body", "coordination")
 
 
 def handle_http(error: HTTPException):
     if error.code in (403, 404) and (request.blueprint or "").split(".")[0] in TENANT_LAYERS:
         _audit_refusal(error.code)
+    if error.code == 413:
+        return _render(413, message=_too_large())
     return _render(error.code or 500)
+
+
+def _too_large():
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
+    return _l(
+        "What you sent is larger than %(size)d MB, the most Concert accepts at once."
+        " Send a smaller file, or split it.",
+        size=max(limit // (1024 * 1024), 1),
+    )
 
 
 def _audit_refusal(status: int) -> None:
