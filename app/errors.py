@@ -6,10 +6,12 @@ import logging
 
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.limits import count_in_window
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +77,25 @@ def _too_large():
     )
 
 
+# Refusals of one account on one route, counted together in this window
+REFUSAL_WINDOW = 3600
+
+
 def _audit_refusal(status: int) -> None:
-    """A refused look at a tenant's space is worth tracing (who, where)."""
+    """A refused look at a tenant's space is worth tracing (who, where); but
+    one account must not fill the trail at request speed. Per account, route
+    and answer in a window, the first refusal is recorded, then the 10th, the
+    100th, the 1,000th..., each with its count: a few events however many."""
     from app.audit.services import record
 
-    record("access.refused", summary=f"{status} {request.method} {request.path}", on_its_own=True)
+    who = current_user.get_id() if current_user.is_authenticated else request.remote_addr
+    count = count_in_window(f"refused:{who}:{request.endpoint}:{status}", REFUSAL_WINDOW)
+    if count != 10 ** (len(str(count)) - 1):
+        return
+    summary = f"{status} {request.method} {request.path}"
+    if count > 1:
+        summary += f" ({count} refusals of this page to this account within the hour)"
+    record("access.refused", summary=summary, on_its_own=True)
 
 
 def handle_csrf(error: CSRFError):
