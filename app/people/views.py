@@ -39,6 +39,7 @@ from app.people.forms import (
 )
 from app.people.models import PeopleImport, Person, PersonExpertise, PersonLanguage
 from app.people.vocabulary import ExpertiseArea, Gender, Minority, PersonKind
+from app.spreadsheets import UnreadableFile
 from tenants.models import Role
 from tenants.resolver import requires_role
 
@@ -338,14 +339,15 @@ def upload():
     if form.spreadsheet.data and not form.errors and not data:
         form.spreadsheet.errors.append(_("The file is empty."))
     elif data:
-        upload = PeopleImport(
-            filename=(form.spreadsheet.data.filename or "people.csv")[-200:],
-            data=data,
-            uploaded_by=current_user.id,
-        )
-        db.session.add(upload)
-        db.session.commit()
-        return redirect(url_for("body.people.preview", import_id=upload.id))
+        filename = (form.spreadsheet.data.filename or "people.csv")[-200:]
+        try:
+            upload = importing.receive(filename, data, current_user.id)
+        except UnreadableFile as error:
+            form.spreadsheet.errors.append(str(error))
+        else:
+            db.session.add(upload)
+            db.session.commit()
+            return redirect(url_for("body.people.preview", import_id=upload.id))
     return render_template("people/import.html", form=form, columns=tabular.COLUMNS), (
         422 if form.errors else 200
     )
@@ -363,7 +365,7 @@ def template():
 
 def _upload_or_404(import_id) -> PeopleImport:
     upload = PeopleImport.get_scoped_or_404(import_id)
-    if upload.job_run_id is None and not upload.data:
+    if upload.job_run_id is None and not upload.parsed_rows:
         abort(404)  # dropped before it was imported
     return upload
 
