@@ -49,12 +49,21 @@ def _fresh_transaction() -> None:
     """The page renders in a transaction of its own, whatever state the
     request left its one in (on PostgreSQL, a statement the database refused
     aborts the transaction: the layout's queries would fail too). What the
-    request had not committed was not meant to be kept once it failed."""
+    request had not committed was not meant to be kept once it failed.
+
+    The signed-in account stays as loaded: it was read before the tenant was
+    set, and the tenant's layer (the public site's) may not read it again."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    kept = user if user is not None and user in db.session else None
+    if kept is not None:
+        db.session.expunge(kept)
     try:
         db.session.rollback()
     except Exception:  # the connection itself is gone: the pool gives another
         log.exception("rolling back before an error page")
         db.session.remove()
+    if kept is not None:
+        db.session.add(kept)
 
 
 TENANT_LAYERS = ("body", "coordination")

@@ -207,6 +207,14 @@ def test_the_error_page_renders_after_a_failed_transaction(make_app, world):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_a_signed_in_account_gets_the_public_sites_404_in_the_layout(admin):
+    """The error page starts a fresh transaction, in which the public site's
+    layer may not read the account again: it stays as it was loaded."""
+    response = admin.get("/m/alpha/charters/no-such-version")
+    assert response.status_code == 404
+    assert "a1-admin" in response.get_data(as_text=True)  # the account's name
+
+
 def test_what_the_application_did_not_render_still_carries_the_headers():
     def failing(environ, start_response):
         raise RuntimeError("even the error page failed")
