@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+from app.limits import count_in_window
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ MESSAGES = {
 
 
 def _render(status: int, title=None, message=None):
+    _fresh_transaction()
     default_title, default_message = MESSAGES.get(status, MESSAGES[500])
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return (
@@ -40,20 +45,66 @@ def _render(status: int, title=None, message=None):
     )
 
 
+def _fresh_transaction() -> None:
+    """The page renders in a transaction of its own, whatever state the
+    request left its one in (on PostgreSQL, a statement the database refused
+    aborts the transaction: the layout's queries would fail too). What the
+    request had not committed was not meant to be kept once it failed.
+
+    The signed-in account stays as loaded: it was read before the tenant was
+    set, and the tenant's layer (the public site's) may not read it again."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    kept = user if user is not None and user in db.session else None
+    if kept is not None:
+        db.session.expunge(kept)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone: the pool gives another
+        log.exception("rolling back before an error page")
+        db.session.remove()
+    if kept is not None:
+        db.session.add(kept)
+
+
 TENANT_LAYERS = ("body", "coordination")
 
 
 def handle_http(error: HTTPException):
     if error.code in (403, 404) and (request.blueprint or "").split(".")[0] in TENANT_LAYERS:
         _audit_refusal(error.code)
+    if error.code == 413:
+        return _render(413, message=_too_large())
     return _render(error.code or 500)
 
 
+def _too_large():
+    limit = current_app.config["MAX_CONTENT_LENGTH"] or 0
+    return _l(
+        "What you sent is larger than %(size)d MB, the most Concert accepts at once."
+        " Send a smaller file, or split it.",
+        size=max(limit // (1024 * 1024), 1),
+    )
+
+
+# Refusals of one account on one route, counted together in this window
+REFUSAL_WINDOW = 3600
+
+
 def _audit_refusal(status: int) -> None:
-    """A refused look at a tenant's space is worth tracing (who, where)."""
+    """A refused look at a tenant's space is worth tracing (who, where); but
+    one account must not fill the trail at request speed. Per account, route
+    and answer in a window, the first refusal is recorded, then the 10th, the
+    100th, the 1,000th..., each with its count: a few events however many."""
     from app.audit.services import record
 
-    record("access.refused", summary=f"{status} {request.method} {request.path}", on_its_own=True)
+    who = current_user.get_id() if current_user.is_authenticated else request.remote_addr
+    count = count_in_window(f"refused:{who}:{request.endpoint}:{status}", REFUSAL_WINDOW)
+    if count != 10 ** (len(str(count)) - 1):
+        return
+    summary = f"{status} {request.method} {request.path}"
+    if count > 1:
+        summary += f" ({count} refusals of this page to this account within the hour)"
+    record("access.refused", summary=summary, on_its_own=True)
 
 
 def handle_csrf(error: CSRFError):

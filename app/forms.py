@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import wtforms
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields import SelectChoice
+
+from app.bounds import INT_MAX, bounded_int
 
 
 def _printable_only(value):
@@ -30,3 +34,26 @@ class Form(FlaskForm):
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """``SelectField`` choices from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class IntegerField(wtforms.IntegerField):
+    """A whole number within ``minimum`` and ``maximum`` (read with the
+    shared converter, ``app.bounds.bounded_int``): anything else is a field
+    error, never a number the database would refuse."""
+
+    def __init__(self, label=None, validators=None, *, minimum=0, maximum=INT_MAX, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            return
+        self.data = bounded_int(valuelist[0], minimum=self.minimum, maximum=self.maximum)
+        if self.data is None:
+            raise ValueError(
+                _l(
+                    "Enter a whole number from %(minimum)d to %(maximum)d.",
+                    minimum=self.minimum,
+                    maximum=self.maximum,
+                )
+            )

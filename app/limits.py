@@ -1,14 +1,20 @@
 """Brute-force limits on the sign-in, two-factor, reset and invitation
-endpoints: per client address and per account. Counters live in Redis when
-REDIS_URL is set (shared by every server), else in memory."""
+endpoints: per client address and per account; and counters of repeated
+events in a window. Counters live in Redis when REDIS_URL is set (shared by
+every server), else in memory."""
 
 from __future__ import annotations
 
-from flask import request, session
+import logging
+
+from flask import current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.storage import storage_from_string
 
 from tenants.models import normalise_email
+
+log = logging.getLogger(__name__)
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -46,3 +52,16 @@ def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "concert-limits")
     limiter.init_app(app)
+    # Counters of repeated events, beside the limits (and kept when they are off)
+    app.extensions["concert-counters"] = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+
+
+def count_in_window(key: str, seconds: int) -> int:
+    """How many times ``key`` was counted in the window that its first count
+    opened, this time included (shared by every server with Redis). When the
+    counters cannot be reached, every time is the first."""
+    try:
+        return current_app.extensions["concert-counters"].incr(f"concert-counts:{key}", seconds)
+    except Exception:
+        log.exception("counter %s unavailable", key)
+        return 1

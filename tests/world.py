@@ -139,7 +139,7 @@ def _register(mechanism: Mechanism, body: Body) -> tuple[uuid.UUID, uuid.UUID]:
         upload = PeopleImport(
             body_id=body.id,
             filename="people.csv",
-            data=f"name,kind\nImported into {body.slug},staff\n".encode(),
+            parsed_rows=[[2, {"name": f"Imported into {body.slug}", "kind": "staff"}]],
         )
         db.session.add(upload)
         db.session.commit()

@@ -4,12 +4,13 @@ remove accounts, resend invitations and reset lost second factors."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import services
 from app.accounts.forms import InviteForm, PolicyForm, RoleForm
+from app.bounds import paginate
 from app.extensions import db
 from tenants.models import Membership, Role, User
 from tenants.resolver import requires_role
@@ -19,13 +20,11 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 @bp.get("/")
 def index():
-    page = db.paginate(
+    page = paginate(
         sa.select(Membership)
         .join(User, User.id == Membership.user_id)
         .where(Membership.body_id == g.body.id)
-        .order_by(User.display_name, User.id),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
+        .order_by(User.display_name, User.id)
     )
     return render_template(
         "accounts/index.html",

@@ -97,7 +97,7 @@ def body_events_query(mechanism_id: int, body_id: uuid.UUID, filters: AuditFilte
         stmt = stmt.where(AuditEvent.action == filters.action)
     if filters.date_from:
         stmt = stmt.where(AuditEvent.occurred_at >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # the last day has no day after
         end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
         stmt = stmt.where(AuditEvent.occurred_at < end)
     return stmt

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.audit.models import AuditEvent
 from app.audit.services import AuditFilter, body_actions, body_events_query, record
+from app.bounds import id_or_404, paginate
 from app.extensions import db
 from app.jobs.services import enqueue
 from tenants.models import Role
@@ -23,25 +24,17 @@ def _date_arg(name: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _int_arg(name: str) -> int | None:
-    return _int_value(request.args.get(name))
-
-
 @bp.get("/")
 @requires_role(Role.ADMIN)
 def events():
     tenant = g.tenant
     filters = AuditFilter(
-        actor_id=_int_arg("actor"),
+        actor_id=id_or_404(request.args.get("actor")),
         action=request.args.get("action") or None,
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),
     )
-    page = db.paginate(
-        body_events_query(tenant.mechanism_id, tenant.body_id, filters),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(body_events_query(tenant.mechanism_id, tenant.body_id, filters))
     # Whoever appears in the body's trail, former members included.
     actors = db.session.execute(
         sa.select(AuditEvent.actor_id, AuditEvent.actor_email)
@@ -66,7 +59,7 @@ def events():
 @requires_role(Role.ADMIN)
 def export():
     form_filters = {
-        "actor_id": _int_value(request.form.get("actor")),
+        "actor_id": id_or_404(request.form.get("actor")),
         "action": request.form.get("action") or None,
         "date_from": _iso_value(request.form.get("from")),
         "date_to": _iso_value(request.form.get("to")),
@@ -74,13 +67,6 @@ def export():
     record("export.request", object_type="AuditEvent", summary="audit trail (CSV)")
     run = enqueue("audit.export_csv", params=form_filters, by=current_user)
     return redirect(url_for("body.jobs.status", run_id=run.id))
-
-
-def _int_value(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 def _iso_value(value: str | None) -> str | None:

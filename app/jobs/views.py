@@ -40,7 +40,8 @@ def download(run_id):
     db.session.commit()
     return Response(
         output.data,
-        mimetype=output.content_type,
+        # stored whole (with its charset): as a mimetype, text/* would get a second one
+        content_type=output.content_type,
         headers={"Content-Disposition": f'attachment; filename="{output.filename}"'},
     )
 

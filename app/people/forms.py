@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,9 +13,9 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import Form, choices
+from app.forms import Form, IntegerField, choices
 from app.people.checks import PersonDraft, PositionDraft
 from app.people.vocabulary import (
     Employment,
@@ -184,7 +183,9 @@ class PositionForm(Form):
 class SettingsForm(Form):
     secondment_months = IntegerField(
         _l("Secondments shorter than this many months are not long-term"),
-        validators=[InputRequired(), NumberRange(min=1, max=240)],
+        validators=[InputRequired()],
+        minimum=1,
+        maximum=240,
     )
 
 
@@ -218,5 +219,5 @@ class FilterForm(Form):
         default="active",
     )
     term_within = IntegerField(
-        _l("Term ends within (days)"), validators=[Optional(), NumberRange(min=0, max=3650)]
+        _l("Term ends within (days)"), validators=[Optional()], minimum=0, maximum=3650
     )

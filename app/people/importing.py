@@ -11,7 +11,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.people import services
 from app.people.models import PeopleImport, Person
-from app.people.tabular import ParsedRow, RowError, UnreadableFile, parse_row, read
+from app.people.tabular import ParsedRow, RowError, parse_row, read
 
 
 @dataclass
@@ -26,20 +26,28 @@ class Preview:
         return not self.unreadable and not self.errors and bool(self.rows)
 
 
+def receive(filename: str, data: bytes, uploaded_by: int) -> PeopleImport:
+    """A file read once, within bounds, and kept as its rows (not as the
+    file) until its import runs: raises ``UnreadableFile`` with the reason."""
+    table = read(filename, data)
+    return PeopleImport(
+        filename=filename,
+        parsed_rows=[[line, values] for line, values in table],
+        uploaded_by=uploaded_by,
+    )
+
+
 def check(upload: PeopleImport) -> Preview:
+    """The rows as drafts, with every error: the register's rules and the
+    accounts are checked anew at each look, the file is never read again."""
     preview = Preview()
-    try:
-        table = read(upload.filename, upload.data)
-    except UnreadableFile as error:
-        preview.unreadable = str(error)
-        return preview
-    for line, values in table:
+    for line, values in upload.parsed_rows or []:
         row, errors = parse_row(line, values)
         preview.rows.append(row)
         preview.errors.extend(errors)
     _check_accounts(preview, upload.body_id)
-    if not preview.rows and not preview.unreadable:
-        preview.unreadable = _("The file names its columns but holds nobody.")
+    if not preview.rows:
+        preview.unreadable = _("This import is no longer available.")
     return preview
 
 
@@ -78,6 +86,6 @@ def run(upload: PeopleImport, progress) -> int:
             db.session.flush()
             progress(index * 100 // total, f"{index} / {total}")
     upload.rows = total
-    upload.data = b""  # the people are in the register now; the copy goes
+    upload.parsed_rows = None  # the people are in the register now; the copy goes
     record("people.import", obj=upload, summary=f"{upload.filename}: {total} people")
     return total

@@ -21,7 +21,7 @@ from tenants.models import Body, Mechanism, utcnow
 @job("people.import", timeout=1800, retries=0)
 def import_people(ctx, import_id: str):
     upload = PeopleImport.get_scoped(import_id)
-    if upload is None or not upload.data:
+    if upload is None or not upload.parsed_rows:
         raise JobFailed(_("This import is no longer available."))
     imported = importing.run(upload, ctx.progress)
     if imported < 0:

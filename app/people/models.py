@@ -174,14 +174,16 @@ class PersonPosition(BodyOwned, db.Model):
 
 
 class PeopleImport(BodyOwned, db.Model):
-    """An uploaded spreadsheet, kept from its preview until its import runs."""
+    """An uploaded spreadsheet's rows, kept from its preview until its import runs."""
 
     __tablename__ = "people_imports"
     # the run that imports it stays while the file it imported does
     __extra_table_args__ = (tenant_key("job_run_id", "job_runs", ondelete="RESTRICT"),)
 
     filename: Mapped[str] = mapped_column(sa.String(200))
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # [line, {column: text}] for each row, as read at upload (never the file:
+    # it is read once); none once imported or dropped
+    parsed_rows: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
     rows: Mapped[int] = mapped_column(default=0)
     uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

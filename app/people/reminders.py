@@ -103,8 +103,8 @@ def remind_body(body: Body, mechanism: Mechanism, today: date) -> int:
 def drop_stale_uploads(now) -> None:
     for upload in db.session.scalars(
         PeopleImport.scoped_select().where(
-            PeopleImport.uploaded_at < now - UPLOAD_LIFETIME, PeopleImport.data != b""
+            PeopleImport.uploaded_at < now - UPLOAD_LIFETIME, PeopleImport.parsed_rows.is_not(None)
         )
     ):
-        upload.data = b""
+        upload.parsed_rows = None
     db.session.commit()

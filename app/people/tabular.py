@@ -22,7 +22,7 @@ from app.people.vocabulary import (
     Sector,
     WorkingTime,
 )
-from app.spreadsheets import safe_cell, unsafe_cell
+from app.spreadsheets import Bounds, UnreadableFile, read_table, safe_cell, unsafe_cell
 from app.vocabulary import Labelled
 
 COLUMNS = (
@@ -75,11 +75,9 @@ DATES = (
 )
 BOOLEANS = ("leadership", "renewable")
 MAX_ROWS = 5000
+# a few more columns than COLUMNS: spreadsheet programs keep blank ones
+BOUNDS = Bounds(rows=MAX_ROWS, columns=64, cell_chars=5000)
 LIST_SEPARATOR = ";"
-
-
-class UnreadableFile(ValueError):
-    """The file as a whole cannot be read: the message says why."""
 
 
 @dataclass
@@ -100,11 +98,12 @@ class ParsedRow:
 
 
 def read(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """The file's rows as (line number, column → text), header excluded."""
-    table = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    """The file's rows as (line number, column → text), header excluded:
+    read once, at upload, within the import's bounds."""
+    table = read_table(filename, data, BOUNDS)
     if not table:
         raise UnreadableFile(_("The file is empty."))
-    header = [str(cell or "").strip().lower() for cell in table[0]]
+    header = [str(cell or "").strip().lower() for cell in table[0][1]]
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise UnreadableFile(
@@ -117,7 +116,7 @@ def read(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if unknown:
         raise UnreadableFile(_("Unknown columns: %(columns)s.", columns=", ".join(unknown)))
     rows = []
-    for line, cells in enumerate(table[1:], start=2):
+    for line, cells in table[1:]:
         values = {
             name: _text(cells[index]) if index < len(cells) else ""
             for index, name in enumerate(header)
@@ -125,8 +124,8 @@ def read(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         }
         if any(values.values()):
             rows.append((line, values))
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(_("The file has more than %(max)d people; split it.", max=MAX_ROWS))
+    if not rows:
+        raise UnreadableFile(_("The file names its columns but holds nobody."))
     return rows
 
 
@@ -139,38 +138,6 @@ def _text(cell) -> str:
         return "yes" if cell else "no"
     text = "" if cell is None else str(cell)
     return unsafe_cell("".join(ch for ch in text if ch.isprintable()).strip())
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(_("Save the file as CSV in UTF-8 and try again.")) from None
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise UnreadableFile(_("This is not a spreadsheet Concert can read.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
 
 
 # Parsing ---------------------------------------------------------------------

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -23,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
+from app.bounds import paginate
 from app.extensions import db
 from app.jobs.services import enqueue
 from app.people import figures, importing, services, tabular
@@ -39,6 +39,7 @@ from app.people.forms import (
 )
 from app.people.models import PeopleImport, Person, PersonExpertise, PersonLanguage
 from app.people.vocabulary import ExpertiseArea, Gender, Minority, PersonKind
+from app.spreadsheets import UnreadableFile
 from tenants.models import Role
 from tenants.resolver import requires_role
 from tenants.scoping import child_or_404
@@ -71,11 +72,7 @@ def index():
         (name, name) for name in sorted(figures.spellings().values(), key=str.casefold)
     ]
     filters.validate()
-    page = db.paginate(
-        _filtered(filters, today).order_by(Person.name, Person.id),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(_filtered(filters, today).order_by(Person.name, Person.id))
     threshold = services.secondment_months()
     return render_template(
         "people/index.html",
@@ -336,14 +333,15 @@ def upload():
     if form.spreadsheet.data and not form.errors and not data:
         form.spreadsheet.errors.append(_("The file is empty."))
     elif data:
-        upload = PeopleImport(
-            filename=(form.spreadsheet.data.filename or "people.csv")[-200:],
-            data=data,
-            uploaded_by=current_user.id,
-        )
-        db.session.add(upload)
-        db.session.commit()
-        return redirect(url_for("body.people.preview", import_id=upload.id))
+        filename = (form.spreadsheet.data.filename or "people.csv")[-200:]
+        try:
+            upload = importing.receive(filename, data, current_user.id)
+        except UnreadableFile as error:
+            form.spreadsheet.errors.append(str(error))
+        else:
+            db.session.add(upload)
+            db.session.commit()
+            return redirect(url_for("body.people.preview", import_id=upload.id))
     return render_template("people/import.html", form=form, columns=tabular.COLUMNS), (
         422 if form.errors else 200
     )
@@ -361,7 +359,7 @@ def template():
 
 def _upload_or_404(import_id) -> PeopleImport:
     upload = PeopleImport.get_scoped_or_404(import_id)
-    if upload.job_run_id is None and not upload.data:
+    if upload.job_run_id is None and not upload.parsed_rows:
         abort(404)  # dropped before it was imported
     return upload
 
