@@ -20,14 +20,8 @@ from app.people.models import PeopleImport
 from app.security import LastResort
 from tenants.context import Layer, raw_sql, tenant_scope
 from tests.support import sign_in
-from tests.world import build_world
 
 BASE = "/m/alpha/b/a1"
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @pytest.fixture

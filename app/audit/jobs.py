@@ -6,10 +6,11 @@ import csv
 import io
 from datetime import date
 
-from app.audit.services import AuditFilter, body_events_query
+from app.audit.services import AuditFilter, body_events_query, record
 from app.extensions import db
 from app.jobs.models import JobOutput
 from app.jobs.registry import job
+from app.jobs.services import enqueue
 from app.spreadsheets import safe_cell
 from tenants import current_tenant
 
@@ -22,6 +23,12 @@ COLUMNS = (
     "summary",
     "client_address",
 )
+
+
+def start_export(filters: dict, user):
+    """Record the request and queue the export of the trail as filtered."""
+    record("export.request", object_type="AuditEvent", summary="audit trail (CSV)")
+    return enqueue("audit.export_csv", params=filters, by=user)
 
 
 @job("audit.export_csv", timeout=600)

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.audit import jobs
 from app.audit.models import AuditEvent
-from app.audit.services import AuditFilter, body_actions, body_events_query, record
+from app.audit.services import AuditFilter, body_actions, body_events_query
 from app.bounds import id_or_404, paginate
 from app.extensions import db
-from app.jobs.services import enqueue
 from tenants.models import Role
 from tenants.resolver import requires_role
 
@@ -64,8 +64,7 @@ def export():
         "date_from": _iso_value(request.form.get("from")),
         "date_to": _iso_value(request.form.get("to")),
     }
-    record("export.request", object_type="AuditEvent", summary="audit trail (CSV)")
-    run = enqueue("audit.export_csv", params=form_filters, by=current_user)
+    run = jobs.start_export(form_filters, current_user)
     return redirect(url_for("body.jobs.status", run_id=run.id))
 
 

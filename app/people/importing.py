@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.extensions import db
+from app.jobs.models import JobRun
+from app.jobs.services import enqueue
 from app.people import services
 from app.people.models import PeopleImport, Person
 from app.people.tabular import ParsedRow, RowError, parse_row, read
@@ -30,11 +32,22 @@ def receive(filename: str, data: bytes, uploaded_by: int) -> PeopleImport:
     """A file read once, within bounds, and kept as its rows (not as the
     file) until its import runs: raises ``UnreadableFile`` with the reason."""
     table = read(filename, data)
-    return PeopleImport(
+    upload = PeopleImport(
         filename=filename,
         parsed_rows=[[line, values] for line, values in table],
         uploaded_by=uploaded_by,
     )
+    db.session.add(upload)
+    return upload
+
+
+def start(upload: PeopleImport, user) -> JobRun:
+    """Queue the import of an upload's checked rows; the upload remembers its
+    run, so that it is imported once."""
+    run = enqueue("people.import", params={"import_id": str(upload.id)}, by=user)
+    # an import run in-process has committed and expired what was loaded
+    PeopleImport.get_scoped_or_404(upload.id).job_run_id = run.id
+    return run
 
 
 def check(upload: PeopleImport) -> Preview:

@@ -7,10 +7,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.audit.services import record
 from app.extensions import db
 from app.jobs.models import JobOutput
 from app.jobs.registry import job
-from app.jobs.services import JobFailed
+from app.jobs.services import JobFailed, enqueue
 from app.people import importing, reminders, tabular
 from app.people.models import PeopleImport, Person
 from tenants import current_tenant, tenant_scope
@@ -27,6 +28,12 @@ def import_people(ctx, import_id: str):
     if imported < 0:
         raise JobFailed(_("The file has errors: nothing was imported. Open its preview."))
     return {"rows": imported}
+
+
+def start_export(file_format: str, user):
+    """Record the request and queue the export of the register."""
+    record("export.request", object_type="Person", summary=f"register ({file_format})")
+    return enqueue("people.export", params={"file_format": file_format}, by=user)
 
 
 @job("people.export", timeout=600)

@@ -21,11 +21,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.audit.services import record
 from app.bounds import paginate
 from app.extensions import db
-from app.jobs.services import enqueue
-from app.people import figures, importing, services, tabular
+from app.people import figures, importing, jobs, services, tabular
 from app.people.checks import flags, validate
 from app.people.forms import (
     AdminPersonForm,
@@ -339,7 +337,6 @@ def upload():
         except UnreadableFile as error:
             form.spreadsheet.errors.append(str(error))
         else:
-            db.session.add(upload)
             db.session.commit()
             return redirect(url_for("body.people.preview", import_id=upload.id))
     return render_template("people/import.html", form=form, columns=tabular.COLUMNS), (
@@ -382,9 +379,7 @@ def run_import(import_id):
     if not importing.check(upload).valid:
         flash(_("The file has errors: nothing was imported."), "error")
         return redirect(url_for("body.people.preview", import_id=upload.id))
-    run = enqueue("people.import", params={"import_id": str(upload.id)}, by=current_user)
-    upload = PeopleImport.get_scoped_or_404(import_id)
-    upload.job_run_id = run.id
+    run = importing.start(upload, current_user)
     db.session.commit()
     return redirect(url_for("body.jobs.status", run_id=run.id))
 
@@ -393,6 +388,5 @@ def run_import(import_id):
 @requires_role(Role.ADMIN)
 def export():
     file_format = "xlsx" if request.form.get("format") == "xlsx" else "csv"
-    record("export.request", object_type="Person", summary=f"register ({file_format})")
-    run = enqueue("people.export", params={"file_format": file_format}, by=current_user)
+    run = jobs.start_export(file_format, current_user)
     return redirect(url_for("body.jobs.status", run_id=run.id))
