@@ -8,8 +8,8 @@ touches no file outside its package but a migration
 
 A declaration names its blueprints and the layer each nests in, its
 navigation entries, its commands, what runs once per application, its demo
-loader, and the modules that register themselves on import: jobs and their
-schedules (``app.jobs.registry.job``), notice texts
+loader, its part of the data generated at scale, and the modules that
+register themselves on import: jobs and their schedules (``app.jobs.registry.job``), notice texts
 (``app.notices.services.text_for``) and document kinds
 (``app.documents.kinds.register``).
 
@@ -73,6 +73,9 @@ class Capability:
     # adds the capability's demo data to a mechanism (by slug), idempotently;
     # returns how many records it added
     demo: Callable[[str], int] | None = None
+    # adds the capability's rows to a mechanism built at scale for benchmarks
+    # (``app.demo.scale``); returns how many rows it added
+    scale: Callable[[object], int] | None = None
 
     def __post_init__(self) -> None:
         for layer, _blueprint in self.blueprints:
@@ -128,6 +131,10 @@ def nav_entries(layer: str) -> list[NavEntry]:
         (entry for capability in declared() for entry in capability.nav if entry.layer == layer),
         key=lambda entry: entry.order,
     )
+
+
+def scale_parts() -> list[tuple[str, Callable[[object], int]]]:
+    return [(c.name, c.scale) for c in declared() if c.scale is not None]
 
 
 def demo_loaders() -> list[tuple[str, Callable[[str], int]]]:

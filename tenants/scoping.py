@@ -308,9 +308,9 @@ def _apply_tenant_criteria(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         # Bulk statements write rows the flush check never sees (and could
         # set mechanism_id or body_id to anything): tenant rows are written
-        # through the session's unit of work only.
+        # through the session's unit of work only, but inside ``raw_sql()``.
         touched = [m.class_.__name__ for m in state.all_mappers if is_tenant_owned(m.class_)]
-        if touched:
+        if touched and raw_sql_reason() is None:
             raise TenantError(f"bulk write of {', '.join(touched)}: use the session")
         return
     if not state.is_select:

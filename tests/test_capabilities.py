@@ -42,8 +42,9 @@ def test_blueprints_navigation_and_demo_are_declared_in_their_own_package(app):
         for entry in capability.nav:
             assert entry.endpoint.rsplit(".", 1)[0] in endpoints, (capability.name, entry)
             assert entry.endpoint in app.view_functions
-        if capability.demo is not None:
-            assert _package(capability.demo.__module__) == own
+        for part in (capability.demo, capability.scale):
+            if part is not None:
+                assert _package(part.__module__) == own, (capability.name, part)
 
 
 def test_every_blueprint_of_the_application_comes_from_a_declaration(app):

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services
+from app.audit.scale import scale_audit
 from app.audit.views import bp
 from app.capabilities import Capability, NavEntry
 from tenants.models import Role
@@ -13,4 +14,5 @@ CAPABILITY = Capability(
     nav=(NavEntry("body", _l("Audit trail"), "body.audit.events", 60, Role.ADMIN),),
     registers=("app.audit.jobs",),
     setup=lambda app: services.install(),
+    scale=scale_audit,
 )

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.capabilities import Capability, NavEntry
 from app.charters import coordination, views
 from app.charters.demo import load_charters
+from app.charters.scale import scale_charters
 
 CAPABILITY = Capability(
     name="charters",
@@ -21,4 +22,5 @@ CAPABILITY = Capability(
     ),
     registers=("app.charters.reminders", "app.charters.documents"),
     demo=load_charters,
+    scale=scale_charters,
 )

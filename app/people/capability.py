@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.capabilities import Capability, NavEntry
 from app.people import coordination, views
 from app.people.demo import load_registers
+from app.people.scale import scale_people
 from tenants.models import Role
 
 CAPABILITY = Capability(
@@ -17,4 +18,5 @@ CAPABILITY = Capability(
     ),
     registers=("app.people.jobs", "app.people.reminders"),
     demo=load_registers,
+    scale=scale_people,
 )

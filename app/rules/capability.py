@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.capabilities import Capability, NavEntry
 from app.rules.demo import load_rulebooks
+from app.rules.scale import scale_rules
 from app.rules.views import bp
 from tenants.models import Role
 
@@ -13,4 +14,5 @@ CAPABILITY = Capability(
     nav=(NavEntry("body", _l("Rules"), "body.rules.index", 30, Role.MEMBER),),
     registers=("app.rules.documents",),
     demo=load_rulebooks,
+    scale=scale_rules,
 )
