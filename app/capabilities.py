@@ -8,8 +8,9 @@ touches no file outside its package but a migration
 
 A declaration names its blueprints and the layer each nests in, its
 navigation entries, its commands, what runs once per application, its demo
-loader, its part of the data generated at scale, and the modules that
-register themselves on import: jobs and their schedules (``app.jobs.registry.job``), notice texts
+loader, its part of the data generated at scale and its pages for the load
+harness, and the modules that register themselves on import: jobs and their
+schedules (``app.jobs.registry.job``), notice texts
 (``app.notices.services.text_for``) and document kinds
 (``app.documents.kinds.register``).
 
@@ -61,6 +62,17 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class KeyPage:
+    """A page the load harness of ``benchmarks/`` measures."""
+
+    name: str
+    space: str  # "body", "coordination" or "public": where ``path`` starts
+    persona: str  # who reads it: "editor" or "admin" of a body, "coordinator", "anonymous"
+    # from the space's root; a callable finds its objects, run in the body's tenant
+    path: str | Callable[[], str]
+
+
+@dataclass(frozen=True)
 class Capability:
     name: str
     blueprints: tuple[tuple[str, Blueprint], ...] = ()  # (layer, blueprint)
@@ -76,6 +88,9 @@ class Capability:
     # adds the capability's rows to a mechanism built at scale for benchmarks
     # (``app.demo.scale``); returns how many rows it added
     scale: Callable[[object], int] | None = None
+    key_pages: tuple[KeyPage, ...] = ()
+    # a configuration flag without which the capability is not installed
+    when: str | None = None
 
     def __post_init__(self) -> None:
         for layer, _blueprint in self.blueprints:
@@ -108,6 +123,8 @@ def install(app: Flask) -> None:
 
     layers = make_layers()
     for capability in declared():
+        if capability.when is not None and not app.config.get(capability.when):
+            continue
         for module in capability.registers:
             importlib.import_module(module)
         if capability.setup is not None:
@@ -135,6 +152,10 @@ def nav_entries(layer: str) -> list[NavEntry]:
 
 def scale_parts() -> list[tuple[str, Callable[[object], int]]]:
     return [(c.name, c.scale) for c in declared() if c.scale is not None]
+
+
+def key_pages() -> list[KeyPage]:
+    return [page for capability in declared() for page in capability.key_pages]
 
 
 def demo_loaders() -> list[tuple[str, Callable[[str], int]]]:

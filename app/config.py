@@ -133,6 +133,8 @@ def load(app, overrides: dict | None = None) -> None:
         # -Proto; without it those headers are ignored.
         TRUSTED_PROXIES=int(env.get("TRUSTED_PROXIES", "0")),
         PER_PAGE=int(env.get("PER_PAGE", "50")),
+        # Serves the load harness's ceiling page (benchmarks/); never in production.
+        BENCHMARK_MODE=_flag(env.get("CONCERT_BENCHMARK")) and not production,
         # Larger requests (uploads above all) are refused before they are
         # read: 413, with a page that says so.
         MAX_CONTENT_LENGTH=int(env.get("MAX_REQUEST_MB", "10")) * 1024 * 1024,

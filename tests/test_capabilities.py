@@ -87,3 +87,19 @@ def test_the_factory_and_the_layouts_name_no_capability():
         text = (ROOT / "templates" / layout).read_text()
         assert "url_for(entry.endpoint)" in text
         assert "url_for('" not in text and 'url_for("' not in text, layout
+
+
+def test_the_ceiling_page_is_served_in_benchmark_mode_only(make_app):
+    from tests.support import add_member, make_body, make_mechanism, make_user, sign_in
+
+    ordinary, benchmark = make_app(), make_app(BENCHMARK_MODE=True)
+    with ordinary.app_context():
+        alpha = make_mechanism("alpha")
+        member = make_user("member@test.example", two_factor=True)
+        add_member(member, alpha, make_body(alpha, "a1"), "member")
+    for app, status in ((ordinary, 404), (benchmark, 200)):
+        with app.app_context():
+            client = app.test_client()
+            sign_in(client, "member@test.example")
+            answer = client.get("/m/alpha/b/a1/benchmark/ceiling")
+            assert answer.status_code == status, answer.headers.get("Location")

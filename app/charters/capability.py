@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, NavEntry
+from app.capabilities import Capability, KeyPage, NavEntry
 from app.charters import coordination, views
 from app.charters.demo import load_charters
 from app.charters.scale import scale_charters
@@ -19,6 +19,10 @@ CAPABILITY = Capability(
             20,
             section="coordination.charters",
         ),
+    ),
+    key_pages=(
+        KeyPage("body charters", "body", "editor", "/charters/"),
+        KeyPage("charter board", "coordination", "coordinator", "/charters/"),
     ),
     registers=("app.charters.reminders", "app.charters.documents"),
     demo=load_charters,

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, NavEntry
+from app.capabilities import Capability, KeyPage, NavEntry
 from app.home.views import body_bp, coordination_bp, spaces_bp
 
 CAPABILITY = Capability(
@@ -11,5 +11,9 @@ CAPABILITY = Capability(
     nav=(
         NavEntry("body", _l("Overview"), "body.home.home", order=0),
         NavEntry("coordination", _l("Bodies"), "coordination.overview.home", order=0),
+    ),
+    key_pages=(
+        KeyPage("body home", "body", "editor", "/"),
+        KeyPage("coordination overview", "coordination", "coordinator", "/"),
     ),
 )

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, NavEntry
+from app.capabilities import Capability, KeyPage, NavEntry
 from app.people import coordination, views
 from app.people.demo import load_registers
-from app.people.scale import scale_people
+from app.people.scale import scale_people, some_person
 from tenants.models import Role
 
 CAPABILITY = Capability(
@@ -15,6 +15,12 @@ CAPABILITY = Capability(
         NavEntry("body", _l("People"), "body.people.index", 10, Role.MEMBER),
         NavEntry("body", _l("Figures"), "body.people.dashboard", 20, Role.MEMBER),
         NavEntry("coordination", _l("People"), "coordination.people.overview", 10),
+    ),
+    key_pages=(
+        KeyPage("people list, filtered", "body", "editor", "/people/?kind=member"),
+        KeyPage("person page", "body", "editor", lambda: f"/people/{some_person()}"),
+        KeyPage("people dashboard", "body", "admin", "/people/dashboard"),
+        KeyPage("coordination people figures", "coordination", "coordinator", "/people/"),
     ),
     registers=("app.people.jobs", "app.people.reminders"),
     demo=load_registers,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.extensions import db
 from app.people.models import Person, PersonExpertise, PersonLanguage, PersonPosition
 from app.people.vocabulary import (
     Employment,
@@ -71,3 +72,8 @@ def scale_people(scale) -> int:
             (PersonPosition, positions),
         )
     )
+
+
+def some_person():
+    """A person of the active body's register, for the load harness."""
+    return db.session.scalar(Person.scoped_select().with_only_columns(Person.id).limit(1))

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, NavEntry
+from app.capabilities import Capability, KeyPage, NavEntry
 from app.rules.demo import load_rulebooks
-from app.rules.scale import scale_rules
+from app.rules.scale import scale_rules, versions
 from app.rules.views import bp
 from tenants.models import Role
 
@@ -12,6 +12,16 @@ CAPABILITY = Capability(
     name="rules",
     blueprints=(("body", bp),),
     nav=(NavEntry("body", _l("Rules"), "body.rules.index", 30, Role.MEMBER),),
+    key_pages=(
+        KeyPage("rules version", "body", "editor", lambda: f"/rules/versions/{versions()[0]}"),
+        KeyPage(
+            "rules compare",
+            "body",
+            "editor",
+            lambda: "/rules/compare?from={1}&to={0}".format(*versions()),
+        ),
+        KeyPage("public rules", "public", "anonymous", "/rules/"),
+    ),
     registers=("app.rules.documents",),
     demo=load_rulebooks,
     scale=scale_rules,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.documents.vocabulary import VersionState, Visibility
+from app.extensions import db
 from app.rules.models import RuleComment, RuleSection, RuleVersion
 from app.rules.vocabulary import STARTER_SECTIONS
 from tenants.sharing import Audience
@@ -60,3 +61,13 @@ def scale_rules(scale) -> int:
         + scale.insert(RuleSection, sections)
         + scale.insert(RuleComment, comments)
     )
+
+
+def versions() -> list:
+    """The active body's two latest versions, newest first (load harness)."""
+    return db.session.scalars(
+        RuleVersion.scoped_select()
+        .with_only_columns(RuleVersion.id)
+        .order_by(RuleVersion.number.desc())
+        .limit(2)
+    ).all()

@@ -1,0 +1,1 @@
+"""What the load harness of ``benchmarks/`` needs from the application."""
