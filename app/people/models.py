@@ -156,7 +156,11 @@ class PersonPosition(BodyOwned, db.Model):
 
     __tablename__ = "person_positions"
     __sharing__ = Sharing(counted_by=("body_id", "sector"))
-    __extra_table_args__ = (_person_key(),)
+    # a person's positions are found by the person (figures join on it)
+    __extra_table_args__ = (
+        _person_key(),
+        sa.Index("ix_person_positions_person", "mechanism_id", "person_id"),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
     employer: Mapped[str] = mapped_column(sa.String(300))
