@@ -363,6 +363,20 @@ def test_markdown_is_sanitised():
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">site</a>' in html
 
 
+def test_markdown_is_rendered_once_and_long_texts_are_not_kept():
+    from app.documents import markup
+
+    text = "Frozen **text** <script>x()</script> of an adopted version."
+    first = render(text)
+    hits = markup._cached.cache_info().hits
+    assert render(text) == first and "script" not in str(first)
+    assert markup._cached.cache_info().hits == hits + 1
+    long = "word " * (markup.CACHED_TEXT // 5 + 1)
+    size = markup._cached.cache_info().currsize
+    assert "<p>word word" in str(render(long))
+    assert markup._cached.cache_info().currsize == size
+
+
 def test_a_section_with_script_is_shown_without_it(app, world):
     _clear_rulebook(world)
     editor = world.client(app, "a2", "editor")

@@ -8,6 +8,8 @@ to the Ammonia sanitiser).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -25,13 +27,29 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 def render(text: str | None) -> Markup:
     """Safe HTML for a section's Markdown. Headings start at level 2: the
     section title is the page's own heading."""
-    html = markdown.markdown(text or "", extensions=["sane_lists", "tables"])
+    text = text or ""
+    html = _cached(text) if len(text) <= CACHED_TEXT else _clean(text)
+    return Markup(html)  # noqa: S704 - sanitised by _clean
+
+
+# Most texts shown are those of versions that no longer change: render each
+# once per process. Long texts are rendered each time, so that the cache
+# stays small (1,024 texts of 20,000 characters at the most).
+CACHED_TEXT = 20_000
+
+
+@lru_cache(maxsize=1024)
+def _cached(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
+    html = markdown.markdown(text, extensions=["sane_lists", "tables"])
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=set(TAGS),
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)  # noqa: S704 - sanitised just above
