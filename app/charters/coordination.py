@@ -36,7 +36,7 @@ def _kind_or_404(kind: str) -> CharterKind:
 def index():
     charters = services.charters()
     versions = services.all_versions()
-    board = services.board(services.active_bodies())
+    board = services.board(services.active_bodies(), charters, versions)
     rows = []
     for kind in CharterKind:
         charter = charters.get(kind)

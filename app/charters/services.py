@@ -212,10 +212,15 @@ class BoardRow:
         return self.latest.adopted_on
 
 
-def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
-    """Which body is on which version of each charter. Reads every body's
-    adoption rows: recording one shares it with the coordination layer."""
-    versions = all_versions()
+def board(
+    bodies: list[Body],
+    known: dict[CharterKind, Charter],
+    versions: dict[uuid.UUID, list[CharterVersion]],
+) -> dict[CharterKind, list[BoardRow]]:
+    """Which body is on which version of each charter (``known`` and
+    ``versions`` as ``charters()`` and ``all_versions()`` give them). Reads
+    every body's adoption rows: recording one shares it with the
+    coordination layer."""
     published = {
         charter_id: documents.in_state(rows, VersionState.ADOPTED)
         for charter_id, rows in versions.items()
@@ -227,7 +232,7 @@ def board(bodies: list[Body]) -> dict[CharterKind, list[BoardRow]]:
         if kept is None or row.version.number > kept.version.number:
             latest_row[key] = row
     result = {}
-    for kind, charter in charters().items():
+    for kind, charter in known.items():
         result[kind] = [
             BoardRow(body, latest_row.get((charter.id, body.id)), published.get(charter.id))
             for body in bodies

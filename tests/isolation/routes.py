@@ -187,7 +187,7 @@ COORDINATION_ROUTES: dict[str, TenantRoute] = {
     ),
     "coordination.people.export": TenantRoute(Role.MEMBER),
     "coordination.charters.index": TenantRoute(
-        Role.MEMBER, budget=Budget(13, "documents", "/m/alpha/coordination/charters/")
+        Role.MEMBER, budget=Budget(11, "documents", "/m/alpha/coordination/charters/")
     ),
     "coordination.charters.start": TenantRoute(Role.EDITOR, {"kind": "charter_kind"}),
     "coordination.charters.version": TenantRoute(
