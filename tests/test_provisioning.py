@@ -342,6 +342,23 @@ def test_the_operator_provisions_on_the_web(operator_client, snapshot):
     assert snapshot()["memberships"] == 1
 
 
+def test_the_invitation_form_opens_on_the_body_it_was_asked_for(operator_client, world):
+    c = operator_client
+    r = post_form(
+        c, "/operator/mechanisms/alpha/bodies", {"slug": "a9", "name": "Ninth", "kind": "ombuds"}
+    )
+    # adding a body leads to inviting its administrator
+    assert r.status_code == 302 and r.location.endswith("/alpha?invite=a9#invite")
+    page = c.get("/operator/mechanisms/alpha?invite=a9").get_data(as_text=True)
+    form = page.split('id="invite"')[1]
+    assert re.search(r'<option[^>]*selected[^>]*value="a9"|<option value="a9" selected', form)
+    assert re.search(r'<option[^>]*selected[^>]*value="admin"|<option value="admin" selected', form)
+    # each body has its link; a body of another mechanism preselects nothing
+    assert "?invite=a2#invite" in page
+    page = c.get("/operator/mechanisms/alpha?invite=b1").get_data(as_text=True)
+    assert "selected" not in page.split('id="invite"')[1].split("</select>")[0]
+
+
 BAD_FORMS = [
     (
         "/operator/mechanisms/new",

@@ -101,8 +101,16 @@ def _page(mechanism, bodies, status=200, **forms):
 
 @bp.get("/mechanisms/<slug>")
 def mechanism(slug):
+    """The mechanism's page; ``?invite=<body>`` opens the invitation form on
+    that body, for its administrator (the link beside each body, and where
+    adding a body leads)."""
     mechanism, bodies = _load()
-    return _page(mechanism, bodies)
+    invite_form = InviteForm(formdata=None)
+    chosen = request.args.get("invite", "")
+    if any(body.slug == chosen for body in bodies):
+        invite_form.body_slug.data = chosen
+        invite_form.role.data = "admin"
+    return _page(mechanism, bodies, invite_form=invite_form)
 
 
 @bp.get("/mechanisms/<slug>/<any(bodies, coordinator, invitations):form>")
@@ -130,8 +138,10 @@ def add_body(slug):
         except provisioning.ProvisioningError as error:
             form.slug.errors.append(str(error))
         else:
-            flash(_("Body added."), "success")
-            return redirect(url_for("operator.mechanism", slug=slug))
+            flash(_("Body added. Invite its administrator next."), "success")
+            return redirect(
+                url_for("operator.mechanism", slug=slug, invite=form.slug.data, _anchor="invite")
+            )
     return _page(mechanism, bodies, 422, body_form=form)
 
 

@@ -14,7 +14,6 @@ from app.audit.services import record
 from app.extensions import db
 from app.people import figures
 from app.people.models import RegisterSettings
-from app.people.vocabulary import ExpertiseArea, Gender, Minority
 from app.spreadsheets import safe_cell
 from tenants.context import aggregate_reads
 from tenants.models import Body
@@ -32,49 +31,33 @@ def _collect():
     )
     with aggregate_reads():
         per_body = figures.collect(today, thresholds)
-    empty = figures.BodyFigures()
-    rows = [(body, per_body.get(body.id, empty)) for body in bodies]
-    return rows, figures.total(per_body)
+    rows = [(body, per_body.get(body.id, figures.BodyFigures())) for body in bodies]
+    total = figures.total(per_body)
+    languages = sorted(total.languages, key=str.casefold)
+    return rows, figures.publish(rows, total, languages)
 
 
 @bp.get("/")
 def overview():
-    rows, total = _collect()
-    return render_template(
-        "people/coordination.html",
-        rows=rows,
-        total=total,
-        areas=figures.AREAS,
-        small=figures.small,
-        labelled=figures.labelled,
-        languages=sorted(total.languages, key=str.casefold),
-    )
+    rows, published = _collect()
+    return render_template("people/coordination.html", rows=rows, published=published)
 
 
 @bp.get("/figures.csv")
 def export():
-    rows, total = _collect()
+    _rows, published = _collect()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["figure", "value", *[body.name for body, _figures in rows], "total"])
-    everyone = [*[figures_ for _body, figures_ in rows], total]
-
-    def line(figure: str, value: str, counts) -> None:
-        writer.writerow([figure, value, *(safe_cell(str(count)) for count in counts)])
-
-    line("people", "active", [figures.small(f.active) for f in everyone])
-    for area in ExpertiseArea:
-        line("expertise", area.value, [figures.small(f.expertise[area]) for f in everyone])
-    for language in sorted(total.languages, key=str.casefold):
-        line("language", language, [figures.small(f.languages[language]) for f in everyone])
-    genders = [f.shown_gender() for f in everyone]
-    for key in [*Gender, figures.NOT_DECLARED]:
-        line("gender", str(key), [shown[key] for shown in genders])
-    minorities = [f.shown_minority() for f in everyone]
-    for key in [*Minority, figures.NOT_DECLARED]:
-        line("minority", str(key), [shown[key] for shown in minorities])
-    for flag in ("incompatible", "short_secondments", "seconded_leadership", "terms_ended"):
-        line("flag", flag, [figures.small(getattr(f, flag)) for f in everyone])
+    writer.writerow(["figure", "value", *[body.name for body in published.bodies], "total"])
+    for section in published.sections.values():
+        for row in section.rows:
+            writer.writerow(
+                [
+                    section.name,
+                    safe_cell(row.code),
+                    *(safe_cell(str(cell)) for cell in [*row.cells, row.total]),
+                ]
+            )
     record("export.download", object_type="PeopleFigures", summary="people figures (CSV)")
     db.session.commit()
     return Response(

@@ -4,7 +4,8 @@ dashboard (scoped to the body) and the coordination layer (across the bodies
 of the mechanism, read inside ``aggregate_reads``): they select counts only,
 never a person.
 
-Sensitive counts pass through ``suppress`` before anyone sees them."""
+What leaves this module passes through ``app.people.disclosure``: counts
+from 1 to 4 are never shown, nor recoverable from the totals beside them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.people.checks import months_between
+from app.people.disclosure import EMPTY, Shown, Table
 from app.people.models import Person, PersonExpertise, PersonLanguage, PersonPosition
 from app.people.vocabulary import (
     INCOMPATIBLE_SECTORS,
@@ -29,49 +31,17 @@ from app.people.vocabulary import (
     PersonKind,
 )
 
-SMALL = 5
 NOT_DECLARED = "not_declared"
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A count as it may be shown: ``None`` when it is too small to show."""
-
-    value: int | None
-
-    @property
-    def hidden(self) -> bool:
-        return self.value is None
-
-    def __str__(self) -> str:
-        return str(_l("fewer than 5")) if self.value is None else str(self.value)
-
-
-def suppress(counts: dict, keys) -> dict:
-    """Counts of a breakdown of people (every key, zeros included) as they may
-    be shown. Counts below 5 are hidden; and while what is hidden adds up to
-    fewer than 5 (so the total would give it away), the next smallest is
-    hidden too."""
-    values = {key: counts.get(key, 0) for key in keys}
-    hidden = {key for key, value in values.items() if value < SMALL}
-    shown = sorted((key for key in values if key not in hidden), key=values.get)
-    while hidden and shown and sum(values[key] for key in hidden) < SMALL:
-        hidden.add(shown.pop(0))
-    return {key: Shown(None if key in hidden else value) for key, value in values.items()}
+TOTAL = "total"
 
 
 def labelled(shown: dict) -> list[tuple[str, Shown]]:
-    """A suppressed breakdown as (label, count) rows, for a chart or a table."""
-    return [
-        (str(_l("Not declared")) if key == NOT_DECLARED else key.label, count)
-        for key, count in shown.items()
-    ]
+    """A breakdown as (label, count) rows, for a chart or a table."""
+    return [(category_label(key), count) for key, count in shown.items()]
 
 
-def small(value: int) -> Shown:
-    """A count that is not sensitive, shown across bodies: 0 is shown, and
-    1 to 4 are hidden."""
-    return Shown(value if value == 0 or value >= SMALL else None)
+def category_label(key) -> str:
+    return str(_l("Not declared")) if key == NOT_DECLARED else key.label
 
 
 def _by_body(column, today: date, *joins) -> dict:
@@ -107,10 +77,23 @@ class BodyFigures:
         return not any(self.expertise[area] for area in MEDICAL_AREAS)
 
     def shown_gender(self) -> dict:
-        return suppress(self.gender, [*Gender, NOT_DECLARED])
+        return self._shown("gender", [*Gender, NOT_DECLARED])
 
     def shown_minority(self) -> dict:
-        return suppress(self.minority, [*Minority, NOT_DECLARED])
+        return self._shown("minority", [*Minority, NOT_DECLARED])
+
+    def _shown(self, name: str, keys: list) -> dict:
+        """A sensitive breakdown of the body's own register, its total (the
+        active people, shown beside it) known: small counts hidden, and
+        others with them while the total would give them away."""
+        counts = getattr(self, name)
+        table = Table()
+        table.add(TOTAL, self.active, fixed=True)  # the dashboard says it
+        for key in keys:
+            table.add(key, counts.get(key, 0))
+        table.line(keys, TOTAL)
+        published = table.protect()
+        return {key: published[key] for key in keys}
 
     def merge(self, other: BodyFigures) -> None:
         self.active += other.active
@@ -203,3 +186,122 @@ def total(figures: dict) -> BodyFigures:
 
 
 AREAS = list(ExpertiseArea)
+
+
+@dataclass
+class Row:
+    """One published row: a code (for the CSV), a label, a count per body
+    and their total."""
+
+    code: str
+    label: str
+    cells: list
+    total: Shown
+
+
+@dataclass
+class Section:
+    name: str
+    rows: list[Row]
+
+
+@dataclass
+class Published:
+    """The mechanism's figures as they may be published: the same rows make
+    the coordination page and its CSV."""
+
+    bodies: list
+    sections: dict[str, Section]
+
+    def chart(self, section: str) -> list[tuple[str, Shown]]:
+        """(label, total) rows of a section, for a bar chart."""
+        return [(row.label, row.total) for row in self.sections[section].rows]
+
+    @property
+    def without_register(self) -> list:
+        active = self.sections["people"].rows[0].cells
+        return [body for body, cell in zip(self.bodies, active, strict=True) if cell.why == EMPTY]
+
+
+def publish(rows: list, total: BodyFigures, languages: list[str]) -> Published:
+    """Every figure of the coordination layer, suppressed as one table: each
+    row adds up to its total, and each body's gender and minority counts add
+    up to its active people, so a count hidden in a row is protected against
+    its column and the totals as well."""
+    bodies = [body for body, _figures in rows]
+    everyone = [*[figures_ for _body, figures_ in rows], total]
+    columns = [*[body.id for body in bodies], TOTAL]
+    specs: list[tuple[str, list[tuple[str, str, list[int]]]]] = [
+        ("people", [("active", str(_l("Active people")), [f.active for f in everyone])]),
+        (
+            "expertise",
+            [
+                (area.value, str(area.label), [f.expertise[area] for f in everyone])
+                for area in AREAS
+            ],
+        ),
+        (
+            "language",
+            [
+                (language, language, [f.languages[language] for f in everyone])
+                for language in languages
+            ],
+        ),
+        (
+            "gender",
+            [
+                (str(key), category_label(key), [f.gender.get(key, 0) for f in everyone])
+                for key in [*Gender, NOT_DECLARED]
+            ],
+        ),
+        (
+            "minority",
+            [
+                (str(key), category_label(key), [f.minority.get(key, 0) for f in everyone])
+                for key in [*Minority, NOT_DECLARED]
+            ],
+        ),
+        (
+            "flag",
+            [(name, str(label), [getattr(f, name) for f in everyone]) for name, label in FLAGS],
+        ),
+    ]
+    empty = {body.id for body, figures_ in rows if figures_.active == 0}
+    table = Table()
+    for section, section_rows in specs:
+        for code, _label, counts in section_rows:
+            for column, count in zip(columns, counts, strict=True):
+                table.add(
+                    (section, code, column),
+                    count,
+                    last_resort=column == TOTAL or section == "people",
+                    # a body with nobody says so: its zeros are not hidden
+                    fixed=column in empty,
+                )
+            table.line([(section, code, column) for column in columns[:-1]], (section, code, TOTAL))
+    for section in ("gender", "minority"):
+        codes = [code for code, _label, _counts in dict(specs)[section]]
+        for column in columns:
+            table.line([(section, code, column) for code in codes], ("people", "active", column))
+    published = table.protect()
+    sections = {}
+    for section, section_rows in specs:
+        out = []
+        for code, label, _counts in section_rows:
+            cells = [published[(section, code, column)] for column in columns]
+            out.append(Row(code, label, cells[:-1], cells[-1]))
+        sections[section] = Section(section, out)
+    active = sections["people"].rows[0]
+    active.cells = [
+        Shown(0, EMPTY) if figures_.active == 0 else cell
+        for figures_, cell in zip(everyone, active.cells, strict=False)
+    ]
+    return Published(bodies, sections)
+
+
+FLAGS = (
+    ("incompatible", _l("Incompatible current positions")),
+    ("short_secondments", _l("Secondments not long-term")),
+    ("seconded_leadership", _l("Seconded staff in leadership")),
+    ("terms_ended", _l("Members whose term has ended")),
+)
