@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, NavEntry
-from app.people import coordination, views
+from app.capabilities import Capability, NavEntry, TaskKind
+from app.people import coordination, tasks, views
 from app.people.demo import load_registers
 from tenants.models import Role
 
@@ -17,4 +17,10 @@ CAPABILITY = Capability(
     ),
     registers=("app.people.jobs", "app.people.reminders"),
     demo=load_registers,
+    tasks=(
+        TaskKind(
+            "people.terms", "body", tasks.terms_ending, Role.ADMIN, covers=("people.term_ending",)
+        ),
+        TaskKind("people.imports", "body", tasks.imports_waiting, Role.ADMIN),
+    ),
 )

@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, NavEntry
+from app.capabilities import Capability, NavEntry, TaskKind
+from app.rules import tasks
 from app.rules.demo import load_rulebooks
 from app.rules.views import bp
 from tenants.models import Role
@@ -13,4 +14,5 @@ CAPABILITY = Capability(
     nav=(NavEntry("body", _l("Rules"), "body.rules.index", 30, Role.MEMBER),),
     registers=("app.rules.documents",),
     demo=load_rulebooks,
+    tasks=(TaskKind("rules.consultation", "body", tasks.open_for_comment, Role.MEMBER),),
 )
