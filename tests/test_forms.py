@@ -34,8 +34,8 @@ def test_a_failed_form_opens_with_a_linked_summary_of_its_errors(app, world):
 
 def test_required_fields_are_marked(app, world):
     page = world.client(app, "a1", "admin").get("/m/alpha/b/a1/people/new").get_data(as_text=True)
-    label = re.search(r'<label for="name">(.*?)</label>', page).group(1)
-    assert "(required)" in label
+    line = re.search(r'<span class="label-line"><label for="name">.*?</span></span>', page)
+    assert line and "(required)" in line.group(0)
 
 
 def test_pages_with_several_forms_repeat_no_id(app, world):
