@@ -58,19 +58,16 @@ def accounts_column(bodies: tuple) -> dict:
     cells = {}
     for body in bodies:
         accounts, admins = counts.get(body.id, (0, 0))
+        counted = ngettext("%(num)d account", "%(num)d accounts", accounts)
         if admins:
-            text = ngettext(
-                "%(num)d account, %(admins)d administrator",
-                "%(num)d accounts, %(admins)d administrators",
-                accounts,
-                admins=admins,
+            text = (
+                counted + ", " + ngettext("%(num)d administrator", "%(num)d administrators", admins)
             )
             cells[body.id] = Cell(text)
         else:
-            text = ngettext(
-                "%(num)d account, no administrator: it cannot be reminded of anything",
-                "%(num)d accounts, no administrator: it cannot be reminded of anything",
-                accounts,
+            text = _(
+                "%(accounts)s, no administrator: it cannot be reminded of anything",
+                accounts=counted,
             )
             cells[body.id] = Cell(text, alert=body.active)
     return cells
