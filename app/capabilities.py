@@ -14,6 +14,11 @@ schedules (``app.jobs.registry.job``), notice texts
 (``app.notices.services.text_for``) and document kinds
 (``app.documents.kinds.register``).
 
+Its home-page part too: the kinds of task it gives people (``TaskKind``),
+each read with one bounded query, which the body home and the coordination
+overview gather into "what needs you now"; and the columns it adds to the
+coordinator's board of bodies (``BoardColumn``), one query each.
+
 Inside a capability, one way of doing each thing:
 - services are the only writers, and record the audit event of what they
   change; they never commit;
@@ -28,8 +33,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 import click
 from flask import Blueprint, Flask, Request
@@ -59,6 +66,69 @@ class NavEntry:
         if self.section is not None:
             return request.blueprint == self.section
         return request.endpoint == self.endpoint
+
+
+# The most tasks of one kind a home page lists: each kind's query is bounded.
+TASKS_PER_KIND = 10
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing a person or a body should do now, with where to do it."""
+
+    text: str
+    link: str
+    # since when it waits (newest first), and when it is due (soonest first,
+    # before anything without a date)
+    since: date | datetime | None = None
+    due: date | None = None
+    # the notice it is, when it is one (it can be dismissed)
+    notice: Any = None
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What a kind of task is asked for: the signed-in person, their role in
+    the body (none in the coordination layer), and, in the coordination
+    layer, the mechanism's bodies the page already read."""
+
+    user: Any
+    role: Role | None = None
+    bodies: tuple = ()
+    limit: int = TASKS_PER_KIND
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    name: str  # e.g. "charters.decide"
+    layer: str  # "body" (a body's home) or "coordination" (the overview)
+    # one query at most, returning at most ``context.limit`` tasks
+    collect: Callable[[TaskContext], list[Task]]
+    min_role: Role | None = None  # the lowest role it concerns (body layer)
+    # notice kinds this task stands for: such notices are not listed twice
+    covers: tuple[str, ...] = ()
+
+    def shown_to(self, role: Role | None) -> bool:
+        return self.min_role is None or (role is not None and role.at_least(self.min_role))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One body's value in a column of the coordinator's board."""
+
+    text: str
+    # something the coordinator should act on: shown marked, its body first
+    alert: bool = False
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    name: str
+    label: object  # a lazy string
+    # one query: the bodies (a tuple of Body) -> body id -> Cell
+    collect: Callable[[tuple], dict]
+    order: int = 50
 
 
 @dataclass(frozen=True)
@@ -91,6 +161,10 @@ class Capability:
     key_pages: tuple[KeyPage, ...] = ()
     # a configuration flag without which the capability is not installed
     when: str | None = None
+    # what it asks of people on the home pages, and its columns of the
+    # coordinator's board of bodies
+    tasks: tuple[TaskKind, ...] = field(default=())
+    board: tuple[BoardColumn, ...] = field(default=())
 
     def __post_init__(self) -> None:
         for layer, _blueprint in self.blueprints:
@@ -99,6 +173,9 @@ class Capability:
         for entry in self.nav:
             if entry.layer not in ("body", "coordination"):
                 raise ValueError(f"{self.name}: no navigation in layer {entry.layer!r}")
+        for kind in self.tasks:
+            if kind.layer not in ("body", "coordination"):
+                raise ValueError(f"{self.name}: no tasks in layer {kind.layer!r}")
 
 
 @cache
@@ -160,3 +237,47 @@ def key_pages() -> list[KeyPage]:
 
 def demo_loaders() -> list[tuple[str, Callable[[str], int]]]:
     return [(c.name, c.demo) for c in declared() if c.demo is not None]
+
+
+def task_kinds(layer: str, role: Role | None = None) -> list[TaskKind]:
+    """The kinds of task of a layer that concern a role, by name."""
+    return sorted(
+        (
+            kind
+            for capability in declared()
+            for kind in capability.tasks
+            if kind.layer == layer and kind.shown_to(role)
+        ),
+        key=lambda kind: kind.name,
+    )
+
+
+def _moment(value: date | datetime | None) -> datetime:
+    if value is None:
+        return datetime.min
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=None)
+
+
+def gather_tasks(layer: str, context: TaskContext) -> list[Task]:
+    """Every task of a layer for this person: one query per kind. Tasks with
+    a due date come first, the soonest first; then the newest."""
+    tasks = [task for kind in task_kinds(layer, context.role) for task in kind.collect(context)]
+    dated = sorted((t for t in tasks if t.due is not None), key=lambda t: t.due)
+    undated = sorted(
+        (t for t in tasks if t.due is None), key=lambda t: _moment(t.since), reverse=True
+    )
+    return dated + undated
+
+
+def covered_notices(layer: str, role: Role | None) -> set[str]:
+    """Notice kinds a task kind this role sees already stands for."""
+    return {notice for kind in task_kinds(layer, role) for notice in kind.covers}
+
+
+def board_columns() -> list[BoardColumn]:
+    return sorted(
+        (column for capability in declared() for column in capability.board),
+        key=lambda column: (column.order, column.name),
+    )

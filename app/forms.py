@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import SelectChoice
 
 from app.bounds import INT_MAX, bounded_int
@@ -20,6 +21,15 @@ def _printable_only(value):
     return "".join(ch for ch in value if ch.isprintable() or ch in "\n\r\t")
 
 
+class _HiddenWithoutId(wtforms.widgets.HiddenInput):
+    """The CSRF token's input has no id: a page with several forms would
+    repeat it, and nothing labels or links to it."""
+
+    def __call__(self, field, **kwargs):
+        kwargs["id"] = False
+        return super().__call__(field, **kwargs)
+
+
 class Form(FlaskForm):
     """The base of every form: CSRF-protected, with input cleaned of control
     characters before validation."""
@@ -28,6 +38,8 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", ())
             unbound_field.kwargs["filters"] = (*filters, _printable_only)
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                unbound_field.kwargs["widget"] = _HiddenWithoutId()
             return unbound_field.bind(form=form, **options)
 
 

@@ -6,8 +6,10 @@ see once signed out (the sign-in page after signing out) stay in it.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "concert_language"
@@ -49,8 +51,36 @@ def _remember_language(response):
     return response
 
 
+def day(value: date | datetime | None, style: str = "medium") -> str:
+    """A date (or a moment's date) as the reader's language writes it:
+    "12 Mar 2026", "12 mars 2026". Exports keep ISO dates."""
+    if value is None:
+        return ""
+    return format_date(value, style)
+
+
+def moment(value: datetime | None) -> str:
+    """A moment, date and time, as the reader's language writes them."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def machine(value: date | datetime | None) -> str:
+    """A valid value of ``<time datetime>``: a date, or a UTC moment to the
+    second (HTML refuses more than three decimals of a second)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
 def init_app(app) -> None:
     app.after_request(_remember_language)
+    app.jinja_env.filters.update(day=day, moment=moment, machine=machine)
 
     @app.context_processor
     def _language():

@@ -16,8 +16,11 @@ class Labelled(StrEnum):
         return str(_LABELS[type(self), self.value])
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+    def choices(cls) -> list[tuple[str, object]]:
+        """(value, label) pairs for a form's choices: the labels stay lazy,
+        so that a form defined once at import is shown in each reader's
+        language."""
+        return [(member.value, _LABELS[cls, member.value]) for member in cls]
 
 
 def register_labels(labels: Iterable[tuple[Labelled, object]]) -> None:

@@ -4,7 +4,7 @@ the part it grows."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from app.charters.models import CharterAdoption, CharterComment, Outcome
 from app.documents.vocabulary import VersionState, Visibility
@@ -97,6 +97,43 @@ def documents(world, scale: int) -> None:
             db.session.commit()
 
 
+def tasks(world, scale: int) -> None:
+    """More of everything the home pages list as tasks: notices, members
+    whose term ends soon, uploads waiting, unanswered invitations, versions
+    and comments, bodies on the coordinator's board."""
+    import sqlalchemy as sa
+
+    from app.notices.services import notify
+    from app.people.models import PeopleImport
+    from tenants import provisioning
+    from tenants.models import User
+
+    accounts(world, scale)
+    documents(world, scale)
+    alpha, a1 = world.mechanisms["alpha"], world.bodies["a1"]
+    for i in range(scale):
+        provisioning.invite_user(
+            mechanism_slug=alpha.slug,
+            body_slug=a1.slug,
+            email=f"pending{scale}-{i}@test.example",
+            role="member",
+            notify=False,
+        )
+    admin = db.session.scalars(sa.select(User).where(User.email == world.account("a1", "admin")))
+    admin_id = admin.one().id
+    people(world, "a1", scale, term_end=date.today() + timedelta(days=20))
+    with tenant_scope(alpha.id, a1.id, layer=Layer.BODY):
+        notify(
+            [admin_id] * scale,
+            "people.term_ending",
+            {"name": "x", "term_end": "2026-01-01", "days": 3},
+        )
+        notify([admin_id] * scale, "unknown.kind", {})
+        for i in range(scale):
+            db.session.add(PeopleImport(body_id=a1.id, filename=f"f{i}.csv", parsed_rows=[]))
+        db.session.commit()
+
+
 def _registers(world, count: int, gender, term_end, areas, languages) -> None:
     people(world, "a1", count, gender=gender, term_end=term_end, areas=areas, languages=languages)
 
@@ -105,6 +142,7 @@ def _registers(world, count: int, gender, term_end, areas, languages) -> None:
 GROWTH = {
     "accounts": (lambda world: None, lambda world: accounts(world, 40)),
     "documents": (lambda world: documents(world, 5), lambda world: documents(world, 50)),
+    "tasks": (lambda world: tasks(world, 2), lambda world: tasks(world, 30)),
     "people": (
         lambda world: _registers(
             world, 9, Gender.WOMAN, date(2020, 1, 1), [ExpertiseArea.LAW], ["French"]

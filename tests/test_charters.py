@@ -125,7 +125,7 @@ def test_publishing_asks_every_body_to_adopt_by_mail_and_notice(app, world, capl
     assert len(mails) == 2
     # the body admin's home shows the notice
     home = world.client(app, "a2", "admin").get("/m/alpha/b/a2/").get_data(as_text=True)
-    assert "awaits your body" in home
+    assert "Record your body&#39;s decision on version" in home, home
     # beta's bodies heard nothing
     with tenant_scope(world.mechanisms["beta"].id, world.bodies["b1"].id, layer=Layer.BODY):
         assert not db.session.scalars(

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -22,6 +23,11 @@ from app.people.vocabulary import Employment, ExpertiseArea, Gender, PersonKind,
 from tenants.context import Layer, tenant_scope
 
 BASE = "/m/alpha/b/a1/people"
+
+
+def _shown(day) -> str:
+    """A date as an English page writes it."""
+    return format_date(date.fromisoformat(str(day)), "medium", locale="en")
 
 
 def _csrf(client, url: str) -> str:
@@ -339,7 +345,7 @@ def test_end_of_service_keeps_the_entry_as_history(app, world):
     )
     assert f'{person.id}">Leaving<' not in client.get(f"{BASE}/").get_data(as_text=True)
     ended = client.get(f"{BASE}/?status=ended").get_data(as_text=True)
-    assert f'{person.id}">Leaving<' in ended and f"ended on {yesterday}" in ended
+    assert f'{person.id}">Leaving<' in ended and f"ended on {_shown(yesterday)}" in ended
     assert "Retired" in client.get(url).get_data(as_text=True)
 
 
@@ -352,7 +358,9 @@ def test_ending_service_without_a_reason_field_is_no_server_error(app, world):
         f"{url}/end", data={"csrf_token": _csrf(client, url), "end_date": yesterday}
     )
     assert response.status_code == 302
-    assert f"ended on {yesterday}" in client.get(f"{BASE}/?status=ended").get_data(as_text=True)
+    assert f"ended on {_shown(yesterday)}" in client.get(f"{BASE}/?status=ended").get_data(
+        as_text=True
+    )
 
 
 def test_positions_are_added_edited_and_removed(app, world):

@@ -24,7 +24,9 @@ ALLOWED = {
     ("app/demo/scale.py", "raw_sql"): (
         "the benchmark's generator inserts many rows per statement; policies still judge them"
     ),
-    ("app/home/views.py", "aggregate_reads"): "the overview counts each body's accounts",
+    ("app/accounts/tasks.py", "aggregate_reads"): (
+        "the overview's board counts each body's accounts and administrators"
+    ),
     ("app/charters/services.py", "aggregate_reads"): (
         "the board counts each body's administrators"
     ),

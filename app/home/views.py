@@ -8,10 +8,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.capabilities import TaskContext, board_columns, gather_tasks
 from app.extensions import db
-from app.notices import services as notices
 from tenants import provisioning
-from tenants.context import aggregate_reads
 from tenants.models import Body, Membership, Role
 from tenants.resolver import requires_role
 from tenants.spaces import current_spaces, invitations_for
@@ -53,29 +52,39 @@ def answer_invitation(membership_id, answer):
 @body_bp.get("/", endpoint="home")
 @requires_role(Role.EXTERNAL_EXPERT)
 def body_home():
-    accounts = db.session.scalar(
-        sa.select(sa.func.count(Membership.id)).where(
-            Membership.body_id == g.body.id, Membership.accepted_at.is_not(None)
+    """What needs this person in this body now: every capability's tasks
+    that concern their role, then the body's facts."""
+    role = g.membership.role
+    tasks = gather_tasks("body", TaskContext(current_user, role))
+    accounts = None
+    if role.at_least(Role.MEMBER):
+        accounts = db.session.scalar(
+            sa.select(sa.func.count(Membership.id)).where(
+                Membership.body_id == g.body.id, Membership.accepted_at.is_not(None)
+            )
         )
-    )
-    return render_template(
-        "home/body_home.html",
-        accounts=accounts,
-        notices=notices.open_notices(current_user.id),
-        notice_text=notices.text,
-    )
+    return render_template("home/body_home.html", tasks=tasks, accounts=accounts)
 
 
 @coordination_bp.get("/", endpoint="home")
 def coordination_home():
-    bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
-    # Aggregates only: how many accounts each body has, never who.
-    with aggregate_reads():
-        counts = dict(
-            db.session.execute(
-                sa.select(Membership.body_id, sa.func.count(Membership.id))
-                .where(Membership.accepted_at.is_not(None))
-                .group_by(Membership.body_id)
-            ).all()
-        )
-    return render_template("home/coordination_home.html", bodies=bodies, counts=counts)
+    """The coordinator's morning page: what waits for the coordinating body,
+    then where each body stands, bodies needing attention first."""
+    bodies = tuple(db.session.scalars(sa.select(Body).order_by(Body.name)).all())
+    tasks = gather_tasks("coordination", TaskContext(current_user, bodies=bodies))
+    columns = board_columns()
+    # one query per column; each reads only what bodies share, or counts
+    cells = {column.name: column.collect(bodies) for column in columns}
+    alerts = {
+        body.id: sum(1 for column in columns if cells[column.name][body.id].alert)
+        for body in bodies
+    }
+    ordered = sorted(bodies, key=lambda body: (not body.active, -alerts[body.id], body.name))
+    return render_template(
+        "home/coordination_home.html",
+        tasks=tasks,
+        bodies=ordered,
+        columns=columns,
+        cells=cells,
+        alerts=alerts,
+    )

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, KeyPage, NavEntry
-from app.people import coordination, views
+from app.capabilities import Capability, KeyPage, NavEntry, TaskKind
+from app.people import coordination, tasks, views
 from app.people.demo import load_registers
 from app.people.scale import scale_people, some_person
 from tenants.models import Role
@@ -25,4 +25,10 @@ CAPABILITY = Capability(
     registers=("app.people.jobs", "app.people.reminders"),
     demo=load_registers,
     scale=scale_people,
+    tasks=(
+        TaskKind(
+            "people.terms", "body", tasks.terms_ending, Role.ADMIN, covers=("people.term_ending",)
+        ),
+        TaskKind("people.imports", "body", tasks.imports_waiting, Role.ADMIN),
+    ),
 )

@@ -143,7 +143,10 @@ class DeclarationForm(SensitiveFields, Form):
 
 
 class EndServiceForm(Form):
-    end_date = DateField(_l("Last day of service"), validators=[InputRequired()])
+    # its own id: the person page also shows the position form's end date
+    end_date = DateField(
+        _l("Last day of service"), validators=[InputRequired()], id="service_end_date"
+    )
     end_reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=500)])
 
 

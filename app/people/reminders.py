@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -29,7 +29,7 @@ def _notice_text(params: dict) -> str:
         _l(
             "The term of %(name)s ends on %(date)s, in %(days)d days.",
             name=params["name"],
-            date=params["term_end"],
+            date=format_date(date.fromisoformat(params["term_end"])),
             days=params["days"],
         )
     )

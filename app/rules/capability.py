@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.capabilities import Capability, KeyPage, NavEntry
+from app.capabilities import Capability, KeyPage, NavEntry, TaskKind
+from app.rules import tasks
 from app.rules.demo import load_rulebooks
 from app.rules.scale import scale_rules, versions
 from app.rules.views import bp
@@ -25,4 +26,5 @@ CAPABILITY = Capability(
     registers=("app.rules.documents",),
     demo=load_rulebooks,
     scale=scale_rules,
+    tasks=(TaskKind("rules.consultation", "body", tasks.open_for_comment, Role.MEMBER),),
 )

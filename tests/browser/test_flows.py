@@ -215,7 +215,9 @@ def test_coordinator_publishes_the_ethics_code_and_a_body_adopts_it(live_server,
     expect(page.get_by_role("heading", name="Your spaces")).to_be_visible()
     page.goto(base + "/m/alpha/b/a2/")
     expect(
-        page.get_by_text("Version 2 of the ethics code awaits your body's adoption.")
+        page.get_by_role(
+            "link", name="Record your body's decision on version 2 of the ethics code."
+        )
     ).to_be_visible()
     page.get_by_role("navigation", name="Body a2").get_by_role("link", name="Charters").click()
     row = page.get_by_role("row", name=re.compile("Ethics code"))

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.capabilities import board_columns, task_kinds
 from tenants.models import Role
 from tests.support import PASSWORD
+
+# The home pages send one query per kind of task a capability declares.
+BODY_TASK_KINDS = len(task_kinds("body", Role.ADMIN))
+COORDINATION_TASK_KINDS = len(task_kinds("coordination"))
+
+# A body's pages count the person's notices in the header.
+HEADER = 1
 
 # The tenant's own slugs, which every URL of a tenant layer carries.
 TENANT_ARGUMENTS = {"mechanism_slug", "body_slug"}
@@ -58,10 +66,12 @@ class TenantRoute:
 
 BODY_ROUTES: dict[str, TenantRoute] = {
     "body.home.home": TenantRoute(
-        Role.EXTERNAL_EXPERT, budget=Budget(8, "accounts", "/m/alpha/b/a1/")
+        Role.EXTERNAL_EXPERT,
+        # the session and tenant (6), the accounts, one per kind of task
+        budget=Budget(7 + BODY_TASK_KINDS + HEADER, "tasks", "/m/alpha/b/a1/"),
     ),
     "body.accounts.index": TenantRoute(
-        Role.MEMBER, budget=Budget(8, "accounts", "/m/alpha/b/a1/accounts/")
+        Role.MEMBER, budget=Budget(8 + HEADER, "accounts", "/m/alpha/b/a1/accounts/")
     ),
     "body.accounts.invite": TenantRoute(Role.ADMIN, data={"email": "invited@test.example"}),
     "body.accounts.change_role": TenantRoute(
@@ -72,7 +82,7 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.accounts.resend": TenantRoute(Role.ADMIN, {"membership_id": "membership"}),
     "body.accounts.two_factor_policy": TenantRoute(Role.ADMIN, data={"requires_two_factor": "y"}),
     "body.people.index": TenantRoute(
-        Role.MEMBER, budget=Budget(13, "people", "/m/alpha/b/a1/people/")
+        Role.MEMBER, budget=Budget(13 + HEADER, "people", "/m/alpha/b/a1/people/")
     ),
     # the account a person is linked to comes in a form field
     "body.people.new": TenantRoute(
@@ -96,7 +106,7 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.people.dashboard": TenantRoute(
         Role.MEMBER,
         # the session and tenant (6), settings, eleven aggregates, the flagged people (4)
-        budget=Budget(20, "people", "/m/alpha/b/a1/people/dashboard"),
+        budget=Budget(20 + HEADER, "people", "/m/alpha/b/a1/people/dashboard"),
     ),
     "body.people.settings": TenantRoute(Role.ADMIN),
     "body.people.upload": TenantRoute(
@@ -107,13 +117,13 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.people.run_import": TenantRoute(Role.ADMIN, {"import_id": "import"}),
     "body.people.export": TenantRoute(Role.ADMIN, data={"format": "csv"}),
     "body.rules.index": TenantRoute(
-        Role.MEMBER, budget=Budget(9, "documents", "/m/alpha/b/a1/rules/")
+        Role.MEMBER, budget=Budget(9 + HEADER, "documents", "/m/alpha/b/a1/rules/")
     ),
     "body.rules.start": TenantRoute(Role.EDITOR),
     "body.rules.version": TenantRoute(
         Role.MEMBER,
         {"version_id": "rule_draft"},
-        budget=Budget(11, "documents", "/m/alpha/b/a1/rules/versions/{rule_consultation}"),
+        budget=Budget(11 + HEADER, "documents", "/m/alpha/b/a1/rules/versions/{rule_consultation}"),
     ),
     "body.rules.add_section": TenantRoute(
         Role.EDITOR, {"version_id": "rule_draft"}, {"title": "A new section"}
@@ -141,12 +151,14 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     ),
     # A mechanism's charters are read by all its bodies (kinds in SHARED_KINDS)
     "body.charters.index": TenantRoute(
-        Role.EXTERNAL_EXPERT, budget=Budget(12, "documents", "/m/alpha/b/a1/charters/")
+        Role.EXTERNAL_EXPERT, budget=Budget(12 + HEADER, "documents", "/m/alpha/b/a1/charters/")
     ),
     "body.charters.version": TenantRoute(
         Role.EXTERNAL_EXPERT,
         {"version_id": "charter_published"},
-        budget=Budget(16, "documents", "/m/alpha/b/a1/charters/versions/{charter_consultation}"),
+        budget=Budget(
+            16 + HEADER, "documents", "/m/alpha/b/a1/charters/versions/{charter_consultation}"
+        ),
     ),
     "body.charters.comment": TenantRoute(
         Role.EDITOR, {"section_id": "charter_consultation_section"}, {"text": "Agreed"}
@@ -169,7 +181,9 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.notices.dismiss": TenantRoute(Role.EXTERNAL_EXPERT, {"notice_id": "own_notice"}),
     # the trail's filter by actor takes a user id
     "body.audit.events": TenantRoute(
-        Role.ADMIN, query={"actor": "user"}, budget=Budget(10, "accounts", "/m/alpha/b/a1/audit/")
+        Role.ADMIN,
+        query={"actor": "user"},
+        budget=Budget(10 + HEADER, "accounts", "/m/alpha/b/a1/audit/"),
     ),
     "body.audit.export": TenantRoute(Role.ADMIN, form={"actor": "user"}),
     "body.jobs.status": TenantRoute(Role.EXTERNAL_EXPERT, {"run_id": "own_job_run"}),
@@ -178,7 +192,11 @@ BODY_ROUTES: dict[str, TenantRoute] = {
 
 COORDINATION_ROUTES: dict[str, TenantRoute] = {
     "coordination.overview.home": TenantRoute(
-        Role.MEMBER, budget=Budget(8, "accounts", "/m/alpha/coordination/")
+        Role.MEMBER,
+        # the session and tenant, the bodies, one per kind of task and per column
+        budget=Budget(
+            7 + COORDINATION_TASK_KINDS + len(board_columns()), "tasks", "/m/alpha/coordination/"
+        ),
     ),
     "coordination.people.overview": TenantRoute(
         Role.MEMBER,
