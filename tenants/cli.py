@@ -76,6 +76,43 @@ def invite(**kwargs):
     click.echo(f"{what} {invitation.user.email} as {invitation.membership.role.value}.")
 
 
+@tenants_cli.command("onboard")
+@click.option("--mechanism", "mechanism_slug", required=True)
+@click.option("--dry-run", is_flag=True, help="Check the file and say what it would create.")
+@click.argument("spreadsheet", type=click.Path(exists=True, dir_okay=False))
+def onboard(mechanism_slug, dry_run, spreadsheet):
+    """Create a mechanism's bodies and invite their first administrators from
+    one CSV or XLSX file (columns: name, slug, kind, coordinating,
+    visits_places, admin_email, admin_name): every line is checked first,
+    then all are created in one transaction, or none."""
+    # Reading spreadsheets within bounds is the application's; the rules are here.
+    from app.operator.onboarding import read
+    from app.spreadsheets import UnreadableFile
+    from tenants import onboarding
+
+    with open(spreadsheet, "rb") as stream:
+        data = stream.read()
+    try:
+        table = read(spreadsheet, data)
+    except UnreadableFile as error:
+        raise click.ClickException(str(error)) from None
+    mechanism = _run(provisioning.get_mechanism, slug=mechanism_slug)
+    plan = onboarding.check(mechanism, table)
+    for error in plan.errors:
+        where = f"line {error.line}, {error.column}: " if error.line else ""
+        click.echo(f"{where}{error.message}", err=True)
+    if plan.errors:
+        raise click.ClickException(f"{len(plan.errors)} errors: nothing was created.")
+    for row in plan.rows:
+        flag = " [coordinator]" if row.coordinating else ""
+        click.echo(f"  {row.slug}\t{row.name} <{row.kind.value}>{flag}\t{row.admin_email}")
+    if dry_run:
+        click.echo(f"{len(plan.rows)} bodies would be created (dry run: nothing written).")
+        return
+    _run(onboarding.apply, mechanism_slug=mechanism_slug, table=table)
+    click.echo(f"Created {len(plan.rows)} bodies and invited their administrators.")
+
+
 @tenants_cli.command("list")
 def list_tenants():
     """List mechanisms and their bodies."""

@@ -196,39 +196,61 @@ def add_body(
     by: User | None = None,
 ) -> Body:
     mechanism = get_mechanism(mechanism_slug)
+    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
+        body = create_body(
+            mechanism,
+            slug=slug,
+            name=name,
+            kind=kind,
+            visits_places=visits_places,
+            coordinating=coordinating,
+            by=by,
+        )
+        db.session.commit()
+    return body
+
+
+def create_body(
+    mechanism: Mechanism,
+    *,
+    slug: str,
+    name: str,
+    kind: str | BodyKind,
+    visits_places: bool = True,
+    coordinating: bool = False,
+    by: User | None = None,
+) -> Body:
+    """Add a body to the session, inside the mechanism's platform scope; the
+    caller commits (alone, or with the rest of an onboarding file)."""
     slug = _check_slug(slug)
     name = _check_text(name, _("Name"))
     kind = _check_choice(
         BodyKind, kind, _("Unknown kind of body “%(value)s”; use one of: %(choices)s.")
     )
-    with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
-        existing = db.session.scalars(
-            sa.select(Body).where(Body.mechanism_id == mechanism.id)
-        ).all()
-        if any(b.slug == slug for b in existing):
-            raise ProvisioningError(_("This mechanism already has a body “%(slug)s”.", slug=slug))
-        coordinator = next((b for b in existing if b.is_coordinator), None)
-        if coordinating and coordinator is not None:
-            raise ProvisioningError(
-                _(
-                    "“%(slug)s” already coordinates this mechanism; designate another"
-                    " coordinating body instead.",
-                    slug=coordinator.slug,
-                )
+    existing = db.session.scalars(sa.select(Body).where(Body.mechanism_id == mechanism.id)).all()
+    if any(b.slug == slug for b in existing):
+        raise ProvisioningError(_("This mechanism already has a body “%(slug)s”.", slug=slug))
+    coordinator = next((b for b in existing if b.is_coordinator), None)
+    if coordinating and coordinator is not None:
+        raise ProvisioningError(
+            _(
+                "“%(slug)s” already coordinates this mechanism; designate another"
+                " coordinating body instead.",
+                slug=coordinator.slug,
             )
-        body = Body(
-            mechanism_id=mechanism.id,
-            slug=slug,
-            name=name,
-            kind=kind,
-            visits_places=bool(visits_places),
-            # The first body of a mechanism coordinates it until another is designated.
-            is_coordinator=coordinating or coordinator is None,
         )
-        db.session.add(body)
-        db.session.flush()
-        _announce(by, "body.create", mechanism.id, body, body.id, f"{slug}: {name}")
-        db.session.commit()
+    body = Body(
+        mechanism_id=mechanism.id,
+        slug=slug,
+        name=name,
+        kind=kind,
+        visits_places=bool(visits_places),
+        # The first body of a mechanism coordinates it until another is designated.
+        is_coordinator=coordinating or coordinator is None,
+    )
+    db.session.add(body)
+    db.session.flush()
+    _announce(by, "body.create", mechanism.id, body, body.id, f"{slug}: {name}")
     return body
 
 
@@ -278,44 +300,70 @@ def invite_user(
     """Give an account (new or existing) a role in a body; ``notify`` sends
     the invitation mail (a new account gets a link to set its password)."""
     mechanism = get_mechanism(mechanism_slug)
-    email = check_email(email)
-    role = _check_choice(Role, role, _("Unknown role “%(value)s”; use one of: %(choices)s."))
     with tenant_scope(mechanism.id, layer=Layer.PLATFORM):
         body = _get_body(mechanism, body_slug)
-        with unscoped():  # an account may already work in another mechanism
-            user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
-        new_account = user is None
-        if new_account:
-            name = _check_text(display_name or email.split("@")[0], _("Name"))
-            user = User(email=email, display_name=name, password_hash=None, active=True)
-            db.session.add(user)
-            db.session.flush()
-        elif user.is_operator:
-            raise ProvisioningError(_("This address cannot be invited to a body."))
-        elif db.session.scalar(
-            sa.select(Membership.id).where(
-                Membership.body_id == body.id, Membership.user_id == user.id
-            )
-        ):
-            raise ProvisioningError(_("%(email)s already belongs to this body.", email=email))
-        membership = Membership(
-            mechanism_id=mechanism.id,
-            body_id=body.id,
-            user_id=user.id,
+        invitation = add_membership(
+            mechanism,
+            body,
+            email=email,
             role=role,
-            accepted_at=utcnow() if accepted else None,
+            display_name=display_name,
+            by=by,
+            accepted=accepted,
         )
-        db.session.add(membership)
-        known = sa.select(MechanismAccount.id).where(MechanismAccount.user_id == user.id)
-        if db.session.scalar(known) is None:
-            db.session.add(MechanismAccount(body_id=body.id, user_id=user.id))
-        db.session.flush()
-        _announce(by, "membership.create", mechanism.id, membership, body.id, f"{email} as {role}")
         db.session.commit()
-    invitation = Invitation(user=user, membership=membership, new_account=new_account)
     if notify:
-        user_invited.send(by, invitation=invitation)
+        send_invitation(invitation, by)
     return invitation
+
+
+def send_invitation(invitation: Invitation, by: User | None) -> None:
+    """Mail an invitation, once the membership it announces is committed."""
+    user_invited.send(by, invitation=invitation)
+
+
+def add_membership(
+    mechanism: Mechanism,
+    body: Body,
+    *,
+    email: str,
+    role: str | Role,
+    display_name: str = "",
+    by: User | None = None,
+    accepted: bool = False,
+) -> Invitation:
+    """Add a membership (and the account, if new) to the session, inside the
+    mechanism's platform scope; the caller commits, then sends the mail."""
+    email = check_email(email)
+    role = _check_choice(Role, role, _("Unknown role “%(value)s”; use one of: %(choices)s."))
+    with unscoped():  # an account may already work in another mechanism
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
+    new_account = user is None
+    if new_account:
+        name = _check_text(display_name or email.split("@")[0], _("Name"))
+        user = User(email=email, display_name=name, password_hash=None, active=True)
+        db.session.add(user)
+        db.session.flush()
+    elif user.is_operator:
+        raise ProvisioningError(_("This address cannot be invited to a body."))
+    elif db.session.scalar(
+        sa.select(Membership.id).where(Membership.body_id == body.id, Membership.user_id == user.id)
+    ):
+        raise ProvisioningError(_("%(email)s already belongs to this body.", email=email))
+    membership = Membership(
+        mechanism_id=mechanism.id,
+        body_id=body.id,
+        user_id=user.id,
+        role=role,
+        accepted_at=utcnow() if accepted else None,
+    )
+    db.session.add(membership)
+    known = sa.select(MechanismAccount.id).where(MechanismAccount.user_id == user.id)
+    if db.session.scalar(known) is None:
+        db.session.add(MechanismAccount(body_id=body.id, user_id=user.id))
+    db.session.flush()
+    _announce(by, "membership.create", mechanism.id, membership, body.id, f"{email} as {role}")
+    return Invitation(user=user, membership=membership, new_account=new_account)
 
 
 def _pending(user: User, membership_id):

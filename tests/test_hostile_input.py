@@ -88,7 +88,9 @@ def test_a_zip_bomb_is_refused_at_once_with_a_reason(admin, world, sheet, messag
     assert len(content) < 200_000
     started = time.perf_counter()
     response = _upload(admin, content, "people.xlsx")
-    assert time.perf_counter() - started < 1
+    # Read whole, these took 74-96 s; refused, they take well under a second
+    # (5 leaves room for a loaded machine without letting a full read pass).
+    assert time.perf_counter() - started < 5
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     with tenant_scope(world.mechanisms["alpha"].id, world.bodies["a1"].id, layer=Layer.BODY):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.audit.services import record
 from app.auth import sessions, tokens, two_factor
+from app.auth.jobs import inviter_of
 from app.auth.models import TokenPurpose
 from app.extensions import db
 from app.jobs.services import enqueue
@@ -108,7 +109,9 @@ def reset_two_factor(membership: Membership) -> None:
     enqueue("auth.send_notice", params={"user_id": user.id, "notice": "two_factor_reset"})
 
 
-def resend_invitation(membership: Membership, by: User) -> None:
+def resend_invitation(membership: Membership, by: User, *, tenant=None) -> None:
+    """Mail an open invitation again (a new link for a new account); the job
+    runs in ``tenant`` (the active one unless given)."""
     user: User = membership.user
     if not membership.pending:
         raise AccountActionError(_("This invitation was accepted: there is nothing to resend."))
@@ -116,8 +119,13 @@ def resend_invitation(membership: Membership, by: User) -> None:
     db.session.commit()
     enqueue(
         "auth.send_invitation",
-        params={"user_id": user.id, "body_id": str(membership.body_id)},
+        params={
+            "user_id": user.id,
+            "body_id": str(membership.body_id),
+            "inviter": inviter_of(by),
+        },
         by=by,
+        tenant=tenant,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth import tokens
 from app.auth.models import TokenPurpose
@@ -13,33 +14,63 @@ from app.extensions import db
 from app.jobs.registry import job
 from app.mail import deliver, external_url, language_for
 from tenants import Body
-from tenants.models import User
+from tenants.models import Mechanism, Membership, User
+
+ABOUT_CONCERT = _l(
+    "Concert is where the bodies of a National Preventive Mechanism (the bodies that monitor"
+    " places of detention under the Optional Protocol to the Convention against Torture)"
+    " keep their rules, their people and their joint documents, each in its own secure space."
+)
+
+
+def inviter_of(user) -> str:
+    """How an invitation mail names the person who sent it."""
+    return f"{user.display_name} ({user.email})" if user is not None else ""
 
 
 @job("auth.send_invitation", timeout=60, retries=3)
-def send_invitation(ctx, user_id: int, body_id: str):
+def send_invitation(ctx, user_id: int, body_id: str, inviter: str = ""):
+    """``inviter`` names who invites, as the mail says it (an account the
+    tenant may not read: the platform operator's)."""
     user = db.session.get(User, user_id)
     body = Body.get_scoped(body_id)
     if user is None or body is None:
         return {"sent": False}
+    mechanism = db.session.get(Mechanism, body.mechanism_id)
+    membership = db.session.scalars(
+        sa.select(Membership).where(Membership.body_id == body.id, Membership.user_id == user.id)
+    ).one_or_none()
+    if membership is None or not membership.pending:
+        return {"sent": False}  # withdrawn or accepted meanwhile
     with force_locale(language_for(user)):
+        who = inviter or _("The platform operator")
+        invited = _(
+            "%(who)s invites you to join %(body)s, of the mechanism %(mechanism)s,"
+            " as %(role)s in Concert.",
+            who=who,
+            body=body.name,
+            mechanism=mechanism.name,
+            role=membership.role.label.lower(),
+        )
         if user.password_hash is None:  # never signed in: the link sets the password
             link = external_url(
                 "auth.accept_invitation", token=tokens.issue(user, TokenPurpose.INVITATION)
             )
-            text = _(
-                "You have been invited to %(body)s in Concert.\n\n"
-                "Choose your password here (the link works for 7 days, once):\n%(link)s\n",
-                body=body.name,
+            action = _(
+                "Choose your password here (the link works for 7 days, once):\n%(link)s",
                 link=link,
             )
         else:
-            text = _(
-                "You are invited to %(body)s in Concert. Sign in with your usual account to"
-                " accept or decline: the invitation waits on your list of spaces.",
-                body=body.name,
+            action = _(
+                "Sign in with your usual account to accept or decline: the invitation waits"
+                " on your list of spaces."
             )
-        deliver(user.email, _("Your access to %(body)s", body=body.name), text)
+        text = f"{invited}\n\n{action}\n\n{ABOUT_CONCERT}\n"
+        deliver(
+            user.email,
+            _("Your access to %(body)s (%(mechanism)s)", body=body.name, mechanism=mechanism.name),
+            text,
+        )
     return {"sent": True}
 
 

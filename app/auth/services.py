@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.auth.jobs import inviter_of
 from app.jobs.services import enqueue
 from tenants.context import Layer, Tenant
 from tenants.signals import user_invited
@@ -14,6 +15,7 @@ def _send_invitation(sender, invitation) -> None:
         params={
             "user_id": invitation.user.id,
             "body_id": str(membership.body_id),
+            "inviter": inviter_of(sender),
         },
         by=sender,
         tenant=Tenant(membership.mechanism_id, None, Layer.JOB),

@@ -61,3 +61,34 @@ def find(token: str, purpose: TokenPurpose) -> AccountToken | None:
 
 def consume(row: AccountToken) -> None:
     row.used_at = utcnow()
+
+
+def invitation_states(memberships) -> dict:
+    """For each membership (by id): ``accepted``; ``sent`` while the person
+    can still take it up (a new account's link is live, or an existing
+    account finds it in its spaces); ``expired`` when a new account's link
+    was not used in time (resending it issues a new one)."""
+    waiting = {m.user_id for m in memberships if m.pending and m.user.password_hash is None}
+    live = set()
+    if waiting:
+        live = set(
+            db.session.scalars(
+                sa.select(AccountToken.user_id).where(
+                    AccountToken.user_id.in_(waiting),
+                    AccountToken.purpose == TokenPurpose.INVITATION,
+                    AccountToken.used_at.is_(None),
+                    AccountToken.expires_at > utcnow(),
+                )
+            )
+        )
+    # A link is issued by the job that mails it, moments after the invitation.
+    recent = utcnow() - LIFETIMES[TokenPurpose.INVITATION]
+    states = {}
+    for m in memberships:
+        if not m.pending:
+            states[m.id] = "accepted"
+        elif m.user_id in waiting and m.user_id not in live and as_utc(m.created_at) < recent:
+            states[m.id] = "expired"
+        else:
+            states[m.id] = "sent"
+    return states

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.forms import Form, choices
@@ -69,3 +70,19 @@ class InviteForm(_PrefixedForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+
+
+class OnboardingForm(Form):
+    spreadsheet = FileField(
+        _l("Spreadsheet (CSV or XLSX)"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["csv", "xlsx"], _l("Choose a CSV or XLSX file.")),
+        ],
+    )
+
+
+class ApplyOnboardingForm(Form):
+    """The checked rows, carried from the preview; checked again on arrival."""
+
+    rows = HiddenField()

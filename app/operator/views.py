@@ -4,17 +4,37 @@ mechanisms and bodies, never tenant content; anyone else gets 404."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.services import invite_from_form
+from app.accounts.services import AccountActionError, invite_from_form, resend_invitation
+from app.auth.tokens import invitation_states
 from app.extensions import db
 from app.forms import choices
-from app.operator.forms import BodyForm, CoordinatorForm, InviteForm, MechanismForm
-from tenants import context, provisioning
+from app.operator import onboarding as reading
+from app.operator.forms import (
+    ApplyOnboardingForm,
+    BodyForm,
+    CoordinatorForm,
+    InviteForm,
+    MechanismForm,
+    OnboardingForm,
+)
+from app.spreadsheets import UnreadableFile
+from tenants import context, onboarding, provisioning
 from tenants.context import Layer, Tenant
-from tenants.models import Body, Mechanism
+from tenants.models import Body, Mechanism, Membership, Role
 from tenants.resolver import find_mechanism
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
@@ -87,12 +107,26 @@ def _forms(bodies, body_form=None, coordinator_form=None, invite_form=None):
     }
 
 
+def _administrators(bodies) -> dict:
+    """Each body's administrators (invited or enrolled), with the state of
+    their invitation: accepted, sent, or expired (its link no longer works)."""
+    memberships = db.session.scalars(
+        sa.select(Membership).where(Membership.role == Role.ADMIN).order_by(Membership.created_at)
+    ).all()
+    states = invitation_states(memberships)
+    found: dict = {body.id: [] for body in bodies}
+    for membership in memberships:
+        found.setdefault(membership.body_id, []).append((membership, states[membership.id]))
+    return found
+
+
 def _page(mechanism, bodies, status=200, **forms):
     return (
         render_template(
             "operator/mechanism.html",
             mechanism=mechanism,
             bodies=bodies,
+            administrators=_administrators(bodies),
             **_forms(bodies, **forms),
         ),
         status,
@@ -173,3 +207,81 @@ def invite(slug):
     ):
         return redirect(url_for("operator.mechanism", slug=slug))
     return _page(mechanism, bodies, 422, invite_form=form)
+
+
+@bp.post("/mechanisms/<slug>/memberships/<membership_id>/resend")
+def resend(slug, membership_id):
+    """Send an invitation again (a new link, valid for another 7 days)."""
+    membership = Membership.get_scoped_or_404(membership_id)
+    try:
+        resend_invitation(membership, current_user, tenant=Tenant(g.mechanism.id, None, Layer.JOB))
+    except AccountActionError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Invitation sent again to %(email)s.", email=membership.user.email), "success")
+    return redirect(url_for("operator.mechanism", slug=slug, _anchor="bodies"))
+
+
+# Onboarding from a file ------------------------------------------------------
+
+
+@bp.route("/mechanisms/<slug>/onboarding", methods=["GET", "POST"])
+def onboard(slug):
+    """Upload a file of bodies and administrators: the preview checks every
+    row; nothing is written before the operator confirms it."""
+    form = OnboardingForm()
+    plan = table = None
+    data = form.spreadsheet.data.read() if form.validate_on_submit() else b""
+    if form.spreadsheet.data and not form.errors and not data:
+        form.spreadsheet.errors.append(_("The file is empty."))
+    elif data:
+        filename = (form.spreadsheet.data.filename or "bodies.csv")[-200:]
+        try:
+            table = reading.read(filename, data)
+        except UnreadableFile as error:
+            form.spreadsheet.errors.append(str(error))
+        else:
+            plan = onboarding.check(g.mechanism, table)
+    apply_form = ApplyOnboardingForm(formdata=None)
+    if plan is not None and plan.valid:
+        apply_form.rows.data = reading.encode(table)
+    status = 422 if form.errors or (plan is not None and not plan.valid) else 200
+    return render_template(
+        "operator/onboarding.html",
+        mechanism=g.mechanism,
+        form=form,
+        plan=plan,
+        apply_form=apply_form,
+        columns=onboarding.COLUMNS,
+    ), status
+
+
+@bp.post("/mechanisms/<slug>/onboarding/apply")
+def apply_onboarding(slug):
+    form = ApplyOnboardingForm()
+    table = reading.decode(form.rows.data) if form.validate_on_submit() else None
+    if table is None:
+        flash(_("Upload the file again: what was sent is not a checked file."), "error")
+        return redirect(url_for("operator.onboard", slug=slug))
+    try:
+        plan = onboarding.apply(mechanism_slug=g.mechanism.slug, table=table, by=current_user)
+    except provisioning.ProvisioningError as error:
+        flash(str(error), "error")
+        return redirect(url_for("operator.onboard", slug=slug))
+    flash(
+        _(
+            "%(bodies)d bodies created; their administrators are invited.",
+            bodies=len(plan.rows),
+        ),
+        "success",
+    )
+    return redirect(url_for("operator.mechanism", slug=slug, _anchor="bodies"))
+
+
+@bp.get("/mechanisms/<slug>/onboarding/template.csv")
+def onboarding_template(slug):
+    return Response(
+        reading.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="bodies-template.csv"'},
+    )

@@ -21,6 +21,7 @@ from app.charters.models import CharterSection
 from app.extensions import db
 from app.rules.models import RuleSection
 from tenants.context import Layer, tenant_scope
+from tenants.models import Role
 from tests.world import ROLES, World
 
 Seat = tuple[str, ...]
@@ -181,9 +182,12 @@ def marker_table(world: World, public: Iterable[tuple[str, str]] = ()) -> Marker
                 add(world.job_runs[email], f"a job of {email}", own)
                 add(world.notices[email], f"a notice of {email}", own)
             # Accounts: their body, themselves, and the coordinator (the
-            # authors of what a body shares with it).
+            # authors of what a body shares with it); the operator sees who
+            # administers each body (whom it invited, and whether they came).
             for email in [*(world.account(b, role) for role in ROLES), f"{b}-spare@test.example"]:
                 who = {body_seat(b), account_seat(email)} | coordination
+                if email == world.account(b, Role.ADMIN):
+                    who |= {OPERATOR}
                 add(email.split("@")[0], f"the account {email}", who)
     return Markers(markers)
 

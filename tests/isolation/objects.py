@@ -48,3 +48,11 @@ def object_value(world: World, kind: str, owner_email: str):
     if kind.startswith("charter_"):
         return world.charters[mechanism][kind]
     raise AssertionError(f"unknown object kind {kind}: teach tests/isolation/objects.py")
+
+
+def operator_value(world: World, value: str):
+    """A value of an operator route's URL: literal, or ``<kind>:<body>``."""
+    kind, _, body = value.partition(":")
+    if kind == "membership" and body:
+        return world.spare_memberships[body]
+    return value

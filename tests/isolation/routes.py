@@ -303,7 +303,9 @@ PUBLIC_ROUTES: dict[str, OpenRoute] = {
 class OperatorRoute:
     """A provisioning page of the platform operator: anyone else gets 404."""
 
-    objects: dict[str, str] = field(default_factory=dict)  # URL argument -> value
+    # URL argument -> value, or "<kind>:<body>" for an object of the world
+    # (see tests.isolation.objects.operator_value)
+    objects: dict[str, str] = field(default_factory=dict)
     data: dict = field(default_factory=dict)
     # form fields naming a body of the mechanism in the path, by slug
     form: dict[str, str] = field(default_factory=dict)
@@ -325,6 +327,20 @@ OPERATOR_ROUTES: dict[str, OperatorRoute] = {
         form={"invite-body_slug": "a2"},
     ),
     "operator.form_address": OperatorRoute({"slug": "alpha", "form": "bodies"}),
+    "operator.resend": OperatorRoute({"slug": "alpha", "membership_id": "membership:a2"}),
+    "operator.onboard": OperatorRoute(
+        {"slug": "alpha"},
+        {
+            "spreadsheet": Upload(
+                "bodies.csv", b"name,kind,admin_email\nBody a4,other,a4@x.example\n"
+            )
+        },
+    ),
+    "operator.apply_onboarding": OperatorRoute(
+        {"slug": "alpha"},
+        {"rows": '[[2, {"name": "Body a5", "kind": "other", "admin_email": "a5@x.example"}]]'},
+    ),
+    "operator.onboarding_template": OperatorRoute({"slug": "alpha"}),
 }
 
 # Endpoints that no request of the matrix can answer with success, and why.

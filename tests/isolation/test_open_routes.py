@@ -23,6 +23,7 @@ from tests.isolation.matrix import (
     send,
     sends_to_sign_in,
 )
+from tests.isolation.objects import operator_value
 from tests.isolation.routes import OPERATOR_ROUTES, PUBLIC_ROUTES
 from tests.support import PASSWORD, next_code
 
@@ -200,7 +201,11 @@ def test_operator_routes_answer_404_to_everyone_else(matrix, endpoint):
     and bodies, never their content; a body of another mechanism, in a form
     about this one, is refused as one that does not exist."""
     world, route = matrix.world, OPERATOR_ROUTES[endpoint]
-    url = _url(matrix.app, endpoint, **route.objects)
+    url = _url(
+        matrix.app,
+        endpoint,
+        **{name: operator_value(world, value) for name, value in route.objects.items()},
+    )
     members = [
         matrix.client(world.account("a1", "admin")),
         matrix.client(world.account("b1", "member")),
