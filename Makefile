@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f >/dev/null
 
-## Serve the embedded default (SQLite, in-process jobs, demo data) on http://127.0.0.1:5000
+## Serve the embedded default (SQLite, in-process jobs, demo data) on http://127.0.0.1:$(PORT)
+PORT ?= 5000
 run: $(STAMP) translations pdf-libs
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Mail (invitations, reset links) is written to this log. Links use BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}."
+	BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite: SQLite always; PostgreSQL with TEST_DATABASE_URL; Redis with REDIS_URL
 test: $(STAMP) translations browser pdf-libs
