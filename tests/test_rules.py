@@ -425,6 +425,9 @@ def test_only_public_adopted_versions_reach_the_public_site(app, world):
     assert f"/m/alpha/rules/{first}" in listing
     page = public.get(f"/m/alpha/rules/{first}")
     assert page.status_code == 200 and "Secret deliberation rules." in page.get_data(as_text=True)
+    # the starter sections left empty are not published
+    assert "Logistics" not in page.get_data(as_text=True)
+    assert "Logistics" in admin.get(f"{BASE}/versions/{first}/print").get_data(as_text=True)
     # another mechanism's public site does not have it
     assert public.get(f"/m/beta/rules/{first}").status_code == 404
     # superseded: off the public site

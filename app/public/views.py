@@ -60,7 +60,7 @@ def rule_version(version_id):
     body = db.session.scalars(sa.select(Body).where(Body.id == version.body_id)).one()
     if not version.is_public or not body.active:
         abort(404)
-    return render_template("documents/print.html", **rules_context(version, body), standalone=True)
+    return render_template("documents/print.html", **_written(rules_context(version, body)))
 
 
 @bp.get("/charters/<version_id>")
@@ -68,4 +68,11 @@ def charter_version(version_id):
     version = CharterVersion.get_scoped_or_404(version_id)
     if not version.is_public:
         abort(404)
-    return render_template("documents/print.html", **charter_context(version), standalone=True)
+    return render_template("documents/print.html", **_written(charter_context(version)))
+
+
+def _written(context: dict) -> dict:
+    """What the public reads: the sections that say something (a starter
+    section left empty is the body's working notes, not its rules)."""
+    sections = [section for section in context["sections"] if str(section[2]).strip()]
+    return {**context, "sections": sections, "standalone": True}
