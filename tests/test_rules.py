@@ -148,6 +148,7 @@ def test_lifecycle_moves_only_as_allowed(app, world):
     response = admin.post(
         f"{BASE}/versions/{first}/adopt",
         data={
+            "confirm_empty": "y",
             "adopted_on": "2026-03-01",
             "adoption_method": "formal_decision",
             "act_reference": "Decision 4/2026",
@@ -179,6 +180,7 @@ def test_lifecycle_moves_only_as_allowed(app, world):
     admin.post(
         f"{BASE}/versions/{second}/adopt",
         data={
+            "confirm_empty": "y",
             "adopted_on": "2026-06-01",
             "adoption_method": "informal_practice",
             "visibility": "internal",
@@ -210,7 +212,12 @@ def test_adoption_needs_a_date_not_in_the_future(app, world):
     first = _start(admin)
     response = admin.post(
         f"{BASE}/versions/{first}/adopt",
-        data={"adopted_on": "2999-01-01", "adoption_method": "law", "act_reference": "Act 12"},
+        data={
+            "confirm_empty": "y",
+            "adopted_on": "2999-01-01",
+            "adoption_method": "law",
+            "act_reference": "Act 12",
+        },
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -317,7 +324,12 @@ def test_compare_shows_added_removed_and_changed_sections(app, world):
     )
     admin.post(
         f"{BASE}/versions/{first}/adopt",
-        data={"adopted_on": "2026-01-01", "adoption_method": "law", "visibility": "internal"},
+        data={
+            "confirm_empty": "y",
+            "adopted_on": "2026-01-01",
+            "adoption_method": "law",
+            "visibility": "internal",
+        },
     )
     second = _start(admin)
     ids2 = _section_ids(admin, second)
@@ -396,6 +408,21 @@ def test_a_section_with_script_is_shown_without_it(app, world):
     assert _fresh(RuleSection, section_id, world).body.startswith("Hello <script>")  # kept as typed
 
 
+def test_adopting_with_empty_sections_asks_for_confirmation_and_lists_them(app, world):
+    _clear_rulebook(world)
+    admin = world.client(app, "a2", "admin")
+    version = _start(admin)
+    data = {"adopted_on": "2026-01-01", "adoption_method": "law", "visibility": "internal"}
+    form = admin.get(f"{BASE}/versions/{version}/adopt").get_data(as_text=True)
+    assert "17 sections of this version are empty" in form and "Logistics" in form
+    refused = admin.post(f"{BASE}/versions/{version}/adopt", data=data)
+    assert refused.status_code == 422
+    assert "confirm that this version is adopted without them" in refused.get_data(as_text=True)
+    assert "Draft" in admin.get(f"{BASE}/versions/{version}").get_data(as_text=True)
+    confirmed = admin.post(f"{BASE}/versions/{version}/adopt", data={**data, "confirm_empty": "y"})
+    assert confirmed.status_code == 302
+
+
 def test_only_public_adopted_versions_reach_the_public_site(app, world):
     _clear_rulebook(world)
     admin = world.client(app, "a2", "admin")
@@ -415,7 +442,12 @@ def test_only_public_adopted_versions_reach_the_public_site(app, world):
     assert public.get(f"/m/alpha/rules/{first}").status_code == 404
     admin.post(
         f"{BASE}/versions/{first}/adopt",
-        data={"adopted_on": "2026-01-01", "adoption_method": "law", "visibility": "internal"},
+        data={
+            "confirm_empty": "y",
+            "adopted_on": "2026-01-01",
+            "adoption_method": "law",
+            "visibility": "internal",
+        },
     )
     # adopted but internal: not listed, not readable
     assert "Secret deliberation" not in public.get("/m/alpha/rules/").get_data(as_text=True)
@@ -434,7 +466,12 @@ def test_only_public_adopted_versions_reach_the_public_site(app, world):
     second = _start(admin)
     admin.post(
         f"{BASE}/versions/{second}/adopt",
-        data={"adopted_on": "2026-02-01", "adoption_method": "law", "visibility": "internal"},
+        data={
+            "confirm_empty": "y",
+            "adopted_on": "2026-02-01",
+            "adoption_method": "law",
+            "visibility": "internal",
+        },
     )
     assert public.get(f"/m/alpha/rules/{first}").status_code == 404
 

@@ -12,7 +12,6 @@ from app.charters.services import adopted_by_body
 from app.documents import diff, editing, exporting
 from app.documents import services as documents
 from app.documents.forms import (
-    AdoptForm,
     AnswerForm,
     CommentForm,
     ExportForm,
@@ -23,7 +22,7 @@ from app.extensions import db
 from app.forms import choices
 from app.rules import services
 from app.rules.documents import rules_context
-from app.rules.forms import RuleSectionForm
+from app.rules.forms import RuleAdoptForm, RuleSectionForm
 from app.rules.models import RuleComment, RuleSection, RuleVersion
 from app.rules.vocabulary import RuleArea
 from tenants.models import Role
@@ -153,8 +152,9 @@ def adopt(version_id):
     version = RuleVersion.get_scoped_or_404(version_id)
     if not version.is_working:
         abort(409)
-    form = AdoptForm()
-    if form.validate_on_submit():
+    form = RuleAdoptForm()
+    empty = [section for section in version.sections if not (section.body or "").strip()]
+    if form.validate_with_sections(empty):
         moved = _move(
             version,
             VersionState.ADOPTED,
@@ -168,7 +168,7 @@ def adopt(version_id):
                 _("Version %(number)d is adopted and in force.", number=version.number), "success"
             )
             return redirect(_version_url(version))
-    return render_template("rules/adopt.html", form=form, version=version), (
+    return render_template("rules/adopt.html", form=form, version=version, empty=empty), (
         422 if form.errors else 200
     )
 

@@ -132,7 +132,9 @@ BODY_ROUTES: dict[str, TenantRoute] = {
     "body.rules.remove_section": TenantRoute(Role.EDITOR, {"section_id": "fresh_rule_section"}),
     "body.rules.consult": TenantRoute(Role.ADMIN, {"version_id": "rule_draft"}),
     "body.rules.redraft": TenantRoute(Role.ADMIN, {"version_id": "rule_consultation"}),
-    "body.rules.adopt": TenantRoute(Role.ADMIN, {"version_id": "rule_draft"}),
+    "body.rules.adopt": TenantRoute(
+        Role.ADMIN, {"version_id": "rule_draft"}, {"confirm_empty": "y"}
+    ),
     "body.rules.visibility": TenantRoute(
         Role.ADMIN, {"version_id": "rule_adopted"}, {"visibility": "public"}
     ),
