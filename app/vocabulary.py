@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 # Keyed by (enum class, value): two lists may share a value ("other") and
 # still need their own labels.
 _LABELS: dict[tuple[type, str], object] = {}
@@ -27,3 +29,20 @@ def register_labels(labels: Iterable[tuple[Labelled, object]]) -> None:
     """(member, label) pairs: not a dict, whose keys would merge equal values."""
     for member, label in labels:
         _LABELS[type(member), member.value] = label
+
+
+# A mechanism's reporting year starts in one of these.
+MONTHS = [
+    (1, _l("January")),
+    (2, _l("February")),
+    (3, _l("March")),
+    (4, _l("April")),
+    (5, _l("May")),
+    (6, _l("June")),
+    (7, _l("July")),
+    (8, _l("August")),
+    (9, _l("September")),
+    (10, _l("October")),
+    (11, _l("November")),
+    (12, _l("December")),
+]

@@ -4,22 +4,8 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length
 
 from app.forms import Form, choices
+from app.vocabulary import MONTHS
 from tenants.models import BODY_KIND_LABELS, ROLE_LABELS
-
-MONTHS = [
-    (1, _l("January")),
-    (2, _l("February")),
-    (3, _l("March")),
-    (4, _l("April")),
-    (5, _l("May")),
-    (6, _l("June")),
-    (7, _l("July")),
-    (8, _l("August")),
-    (9, _l("September")),
-    (10, _l("October")),
-    (11, _l("November")),
-    (12, _l("December")),
-]
 
 SLUG_HELP = _l("Lower-case letters, digits and hyphens; used in addresses.")
 

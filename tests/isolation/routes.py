@@ -193,6 +193,9 @@ BODY_ROUTES: dict[str, TenantRoute] = {
 }
 
 COORDINATION_ROUTES: dict[str, TenantRoute] = {
+    "coordination.settings.mechanism": TenantRoute(
+        Role.ADMIN, data={"reporting_year_start_month": "4"}
+    ),
     "coordination.overview.home": TenantRoute(
         Role.MEMBER,
         # the session and tenant, the bodies, one per kind of task and per column

@@ -356,5 +356,6 @@ def test_state_changing_routes_are_never_get(app):
                 "coordination.charters.add_section",
                 "coordination.charters.edit_section",
                 "coordination.charters.publish",
+                "coordination.settings.mechanism",
                 "operator.new_mechanism",
             }, rule.endpoint

@@ -1,0 +1,1 @@
+"""A mechanism's own settings, kept by its coordinating body's administrators."""
