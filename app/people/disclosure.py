@@ -81,13 +81,27 @@ class Table:
         self.last_resort: set = set()
         # entries shown elsewhere, which hiding here would not hide
         self.fixed: set = set()
+        # entries the reader knows already (their own body's counts): they
+        # keep their own label, but protect nothing, and nothing need
+        # protect them from this reader
+        self.known: set = set()
 
-    def add(self, key, value: int, *, last_resort: bool = False, fixed: bool = False) -> None:
+    def add(
+        self,
+        key,
+        value: int,
+        *,
+        last_resort: bool = False,
+        fixed: bool = False,
+        known: bool = False,
+    ) -> None:
         self.values[key] = int(value)
         if last_resort:
             self.last_resort.add(key)
         if fixed:
             self.fixed.add(key)
+        if known:
+            self.known.add(key)
 
     def line(self, parts, total) -> None:
         self.lines.append(Line(tuple(parts), total))
@@ -124,7 +138,9 @@ class Table:
     def _protect(self, lines: list[Line], hidden: dict) -> None:
         keys = {key for line in lines for key in (*line.parts, line.total)}
         while True:
-            local = {key: why for key, why in hidden.items() if key in keys}
+            local = {
+                key: why for key, why in hidden.items() if key in keys and key not in self.known
+            }
             exposed = recoverable(self.values, lines, local)
             if not exposed:
                 return
@@ -152,7 +168,7 @@ class Table:
                 for line in lines
                 if target in line.parts or target == line.total
                 for key in (*line.parts, line.total)
-                if key not in hidden and key not in self.fixed
+                if key not in hidden and key not in self.fixed and key not in self.known
             }
             if candidates:
                 return min(
@@ -169,7 +185,11 @@ class Table:
         for line in lines:
             keys = (*line.parts, line.total)
             if any(key in hidden for key in keys):
-                rest = [key for key in keys if key not in hidden and key not in self.fixed]
+                rest = [
+                    key
+                    for key in keys
+                    if key not in hidden and key not in self.fixed and key not in self.known
+                ]
                 if rest:
                     return min(rest, key=lambda key: (self.values[key] == 0, self.values[key]))
         return None

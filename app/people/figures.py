@@ -267,6 +267,7 @@ def publish(rows: list, total: BodyFigures, languages: list[str]) -> Published:
         ),
     ]
     empty = {body.id for body, figures_ in rows if figures_.active == 0}
+    coordinating = {body.id for body, _figures in rows if getattr(body, "is_coordinator", False)}
     table = Table()
     for section, section_rows in specs:
         for code, _label, counts in section_rows:
@@ -277,6 +278,9 @@ def publish(rows: list, total: BodyFigures, languages: list[str]) -> Published:
                     last_resort=column == TOTAL or section == "people",
                     # a body with nobody says so: its zeros are not hidden
                     fixed=column in empty,
+                    # the page's readers are the coordinating body's: they
+                    # know its register, so its cells protect no other
+                    known=column in coordinating,
                 )
             table.line([(section, code, column) for column in columns[:-1]], (section, code, TOTAL))
     for section in ("gender", "minority"):
