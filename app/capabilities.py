@@ -55,7 +55,7 @@ class NavEntry:
     label: object  # a lazy string
     endpoint: str  # e.g. "body.people.index"
     order: int  # left to right
-    min_role: Role | None = None  # the lowest role that sees it (body layer)
+    min_role: Role | None = None  # the lowest role that sees it
     # a blueprint whose every page marks this entry as the current one
     section: str | None = None
 

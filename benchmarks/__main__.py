@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a reduced run, in about 3 minutes")
+    parser.add_argument("--quick", action="store_true", help="a reduced run, under 3 minutes")
     parser.add_argument("--factors", type=float, nargs="+", default=[1.0, 4.0])
     parser.add_argument("--seconds", type=float, default=10.0, help="of load per page")
     parser.add_argument("--connections", type=int, default=8)

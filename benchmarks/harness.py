@@ -32,8 +32,9 @@ SLUG = "uk"
 SEED = 7
 APP_ROLE = "concert_bench"
 # The generated accounts (app/demo/scale.py): user0 administers the
-# coordinating body-00; user1 administers body-01; user26 is an editor there.
-PERSONAS = {"coordinator": "user0", "admin": "user1", "editor": "user26"}
+# coordinating body-00; user1 administers body-01; user101 is an editor there
+# (the 25 first are administrators, then every fourth is an editor).
+PERSONAS = {"coordinator": "user0", "admin": "user1", "editor": "user101"}
 BODY = "body-01"
 SECRET_KEY = "benchmark"  # noqa: S105 (a throw-away server)
 TOTP_KEY = "bXlfYmVuY2htYXJrX2tleV9vZl8zMl9ieXRlc19fX18="  # a Fernet key, throw-away

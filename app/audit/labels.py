@@ -18,6 +18,7 @@ LABELS: dict[str, object] = {
     "body.designate_coordinator": _l("Coordinating body designated"),
     "body.two_factor_policy": _l("Two-factor policy changed"),
     "mechanism.create": _l("Mechanism created"),
+    "mechanism.reporting_year": _l("Reporting year changed"),
     "membership.create": _l("Account invited"),
     "membership.accept": _l("Invitation accepted"),
     "membership.decline": _l("Invitation declined"),

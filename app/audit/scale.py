@@ -6,13 +6,15 @@ from __future__ import annotations
 from app.audit.models import AuditEvent
 
 EVENTS = 200_000
+# actions the application records, so that the trail's filters and labels
+# work on the generated events as on real ones
 ACTIONS = [
     "auth.login",
-    "people.person.update",
-    "rules.section.save",
-    "charters.comment.add",
+    "person.update",
+    "document.section.save",
+    "document.comment.add",
     "export.request",
-    "tenancy.probe",
+    "access.refused",
 ]
 
 

@@ -38,7 +38,9 @@ KINDS = [BodyKind.NHRI, BodyKind.OMBUDS, BodyKind.SPECIALISED, BodyKind.LAY_BOAR
 @dataclass
 class Scale:
     """What a capability's part needs: the mechanism, its bodies and their
-    accounts, the factor and one random source for the whole run."""
+    accounts, the factor and one random source for the whole run. Dates are
+    counted back from ``today``: the same seed gives the same rows on the
+    same day."""
 
     mechanism_id: int
     bodies: list[Body]

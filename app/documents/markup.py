@@ -32,6 +32,12 @@ def render(text: str | None) -> Markup:
     return Markup(html)  # noqa: S704 - sanitised by _clean
 
 
+def says_nothing(text: str | None) -> bool:
+    """Whether a text shows nothing once rendered and sanitised (empty, or
+    only markup the sanitiser removes)."""
+    return not str(render(text)).strip()
+
+
 # Most texts shown are those of versions that no longer change: render each
 # once per process. Long texts are rendered each time, so that the cache
 # stays small (1,024 texts of 20,000 characters at the most).

@@ -17,6 +17,7 @@ from app.documents.forms import (
     ExportForm,
     VisibilityForm,
 )
+from app.documents.markup import says_nothing
 from app.documents.vocabulary import AdoptionMethod, VersionState, Visibility
 from app.extensions import db
 from app.forms import choices
@@ -153,7 +154,7 @@ def adopt(version_id):
     if not version.is_working:
         abort(409)
     form = RuleAdoptForm()
-    empty = [section for section in version.sections if not (section.body or "").strip()]
+    empty = [section for section in version.sections if says_nothing(section.body)]
     if form.validate_with_sections(empty):
         moved = _move(
             version,
