@@ -16,6 +16,7 @@ ENV = (
     "MIGRATIONS_DATABASE_URL",
     "DATABASE_APP_ROLE",
     "TOTP_ENCRYPTION_KEYS",
+    "CONCERT_BENCHMARK",
 )
 KEY = "BRPfRSlEQ5kxWQR5P7l4WZf8-EkpDfysOFFv27f-8dE="
 
@@ -93,3 +94,17 @@ def test_postgres_urls_use_psycopg_3():
     assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_the_benchmark_ceiling_is_never_served_in_production(clean_env, monkeypatch):
+    monkeypatch.setenv("CONCERT_BENCHMARK", "1")
+    assert create_app().config["BENCHMARK_MODE"] is True
+    assert any(
+        rule.endpoint == "body.benchmark.ceiling" for rule in create_app().url_map.iter_rules()
+    )
+    monkeypatch.setenv("CONCERT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", KEY)
+    app = create_app()
+    assert app.config["BENCHMARK_MODE"] is False
+    assert not any(rule.endpoint == "body.benchmark.ceiling" for rule in app.url_map.iter_rules())
