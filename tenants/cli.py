@@ -18,7 +18,8 @@ from tenants.models import Body, BodyKind, Mechanism, Role
 tenants_cli = AppGroup("tenants", help="Provision mechanisms, bodies and accounts.")
 
 
-def _run(action, **kwargs):
+def run_provisioning(action, **kwargs):
+    """Run a provisioning step; its refusal becomes the command's error."""
     try:
         return action(**kwargs)
     except provisioning.ProvisioningError as error:
@@ -39,7 +40,7 @@ def _run(action, **kwargs):
     help="Month (1-12) in which the reporting year starts.",
 )
 def create_mechanism(**kwargs):
-    mechanism = _run(provisioning.create_mechanism, **kwargs)
+    mechanism = run_provisioning(provisioning.create_mechanism, **kwargs)
     click.echo(f"Created mechanism {mechanism.slug}.")
 
 
@@ -51,7 +52,7 @@ def create_mechanism(**kwargs):
 @click.option("--visits/--no-visits", "visits_places", default=True, show_default=True)
 @click.option("--coordinating", is_flag=True, help="Make it the coordinating body.")
 def add_body(**kwargs):
-    body = _run(provisioning.add_body, **kwargs)
+    body = run_provisioning(provisioning.add_body, **kwargs)
     note = " (coordinating body)" if body.is_coordinator else ""
     click.echo(f"Added body {body.slug}{note}.")
 
@@ -60,7 +61,7 @@ def add_body(**kwargs):
 @click.option("--mechanism", "mechanism_slug", required=True)
 @click.option("--body", "body_slug", required=True)
 def designate_coordinator(**kwargs):
-    body = _run(provisioning.designate_coordinator, **kwargs)
+    body = run_provisioning(provisioning.designate_coordinator, **kwargs)
     click.echo(f"{body.slug} now coordinates the mechanism.")
 
 
@@ -71,46 +72,9 @@ def designate_coordinator(**kwargs):
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--name", "display_name", default="")
 def invite(**kwargs):
-    invitation = _run(provisioning.invite_user, **kwargs)
+    invitation = run_provisioning(provisioning.invite_user, **kwargs)
     what = "Invited new account" if invitation.new_account else "Added existing account"
     click.echo(f"{what} {invitation.user.email} as {invitation.membership.role.value}.")
-
-
-@tenants_cli.command("onboard")
-@click.option("--mechanism", "mechanism_slug", required=True)
-@click.option("--dry-run", is_flag=True, help="Check the file and say what it would create.")
-@click.argument("spreadsheet", type=click.Path(exists=True, dir_okay=False))
-def onboard(mechanism_slug, dry_run, spreadsheet):
-    """Create a mechanism's bodies and invite their first administrators from
-    one CSV or XLSX file (columns: name, slug, kind, coordinating,
-    visits_places, admin_email, admin_name): every line is checked first,
-    then all are created in one transaction, or none."""
-    # Reading spreadsheets within bounds is the application's; the rules are here.
-    from app.operator.onboarding import read
-    from app.spreadsheets import UnreadableFile
-    from tenants import onboarding
-
-    with open(spreadsheet, "rb") as stream:
-        data = stream.read()
-    try:
-        table = read(spreadsheet, data)
-    except UnreadableFile as error:
-        raise click.ClickException(str(error)) from None
-    mechanism = _run(provisioning.get_mechanism, slug=mechanism_slug)
-    plan = onboarding.check(mechanism, table)
-    for error in plan.errors:
-        where = f"line {error.line}, {error.column}: " if error.line else ""
-        click.echo(f"{where}{error.message}", err=True)
-    if plan.errors:
-        raise click.ClickException(f"{len(plan.errors)} errors: nothing was created.")
-    for row in plan.rows:
-        flag = " [coordinator]" if row.coordinating else ""
-        click.echo(f"  {row.slug}\t{row.name} <{row.kind.value}>{flag}\t{row.admin_email}")
-    if dry_run:
-        click.echo(f"{len(plan.rows)} bodies would be created (dry run: nothing written).")
-        return
-    _run(onboarding.apply, mechanism_slug=mechanism_slug, table=table)
-    click.echo(f"Created {len(plan.rows)} bodies and invited their administrators.")
 
 
 @tenants_cli.command("list")
